@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Connection and credential options shared by every module (plugins/module_utils/_argspec.py).
+    DOCUMENTATION = r"""
+options:
+  refresh_token:
+    description:
+      - A BlueXP user refresh token, exchanged at O(auth_url) for an access token (grant C(refresh_token)).
+      - Generate one at U(https://services.cloud.netapp.com/refresh-token).
+      - Used when neither O(token) nor O(client_id)/O(client_secret) is given.
+      - If not set, the value of the E(BLUEXP_REFRESH_TOKEN) environment variable is used.
+    type: str
+  client_id:
+    description:
+      - The client ID of a BlueXP service account, exchanged together with O(client_secret) for an
+        access token (grant C(client_credentials)).
+      - Takes precedence over O(refresh_token).
+      - If not set, the value of the E(BLUEXP_CLIENT_ID) environment variable is used.
+    type: str
+  client_secret:
+    description:
+      - The client secret of the service account named by O(client_id).
+      - If not set, the value of the E(BLUEXP_CLIENT_SECRET) environment variable is used.
+    type: str
+  token:
+    description:
+      - A ready BlueXP access token. Takes precedence over every other credential.
+      - Obtain it once per play with the P(bluexp.cloud_backup.access_token#lookup) lookup so that a
+        play over many working environments exchanges its credential only once.
+      - A token cannot be renewed; when it expires the module fails with HTTP 401.
+      - If not set, the value of the E(BLUEXP_TOKEN) environment variable is used.
+    type: str
+  account_id:
+    description:
+      - The BlueXP account ID, for example C(account-DpTFcxN3).
+      - When not set, the accounts visible to the credential are listed and the only one is used;
+        the module fails listing them when there are several.
+      - If not set, the value of the E(BLUEXP_ACCOUNT_ID) environment variable is used.
+    type: str
+  connector_id:
+    description:
+      - The ID of the BlueXP Connector that serves the working environments, sent as the
+        C(x-agent-id) header. The C(clients) suffix is appended when missing.
+      - When not set, the connectors of the account are listed and the only one is used; the module
+        fails listing them when there are several.
+      - If not set, the value of the E(BLUEXP_CONNECTOR_ID) environment variable is used.
+    type: str
+  api_url:
+    description:
+      - Base URL of the BlueXP API.
+      - If not set, the value of the E(BLUEXP_API_URL) environment variable is used.
+    type: str
+    default: https://api.bluexp.netapp.com
+  auth_url:
+    description:
+      - Base URL of the token service; the token is requested from C({auth_url}/oauth/token).
+      - If not set, the value of the E(BLUEXP_AUTH_URL) environment variable is used.
+    type: str
+    default: https://netapp-cloud-account.auth0.com
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of O(api_url) and O(auth_url).
+      - Only turn this off against a test endpoint you control.
+      - If not set, the value of the E(BLUEXP_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the servers with, instead of the system store.
+      - If not set, the value of the E(BLUEXP_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the server to answer one HTTP request.
+      - If not set, the value of the E(BLUEXP_TIMEOUT) environment variable is used.
+    type: int
+    default: 60
+  bypass_cache:
+    description:
+      - Send the C(x-netapp-cache-control) header so that the Connector reads fresh data from
+        BlueXP and ONTAP instead of its cache.
+      - If not set, the value of the E(BLUEXP_BYPASS_CACHE) environment variable is used.
+    type: bool
+    default: false
+notes:
+  - Credentials are never returned, logged or written to disk by this collection.
+  - Requests that fail with HTTP 429, 502, 503 or 504, or that cannot connect, are retried with
+    exponential backoff within a bounded time, honouring C(Retry-After). A write (POST, PUT, DELETE)
+    is never sent a second time when it may have reached the server.
+requirements:
+  - requests >= 2.28
+"""
+
+    # Options of modules that start or follow asynchronous jobs.
+    WAIT = r"""
+options:
+  wait:
+    description:
+      - Wait until the job started by the module (or the jobs given) reaches a final state.
+      - With V(false) the module returns as soon as the job is accepted, with its C(job_id).
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the job. On timeout the module fails and reports the job ID, which
+        M(bluexp.cloud_backup.job_info) can follow later.
+    type: int
+    default: 1800
+"""
+
+    # Attributes every module shares.
+    ACTIONGROUP = r"""
+attributes:
+  action_group:
+    description: Use C(group/bluexp.cloud_backup.cloud_backup) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - bluexp.cloud_backup.cloud_backup
+"""

@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: access_token
+short_description: Exchange a BlueXP credential for an access token once per play
+version_added: 0.1.0
+description:
+  - Exchanges a BlueXP refresh token, or a service account's client ID and secret, for an access token
+    on the controller, and returns it.
+  - Store the result once with M(ansible.builtin.set_fact) and C(no_log=true), and pass it to the modules
+    as their O(bluexp.cloud_backup.working_environment_info#module:token) option through
+    C(module_defaults). Every task then uses the same token, instead of every task exchanging the credential
+    again. Do not put the lookup itself into C(module_defaults) or C(vars): it would run once per task.
+  - Access tokens last 24 hours; the modules fail with HTTP 401 when a token has expired.
+author:
+  - bluexp.cloud_backup maintainers
+options:
+  refresh_token:
+    description:
+      - A BlueXP user refresh token.
+    type: str
+    env:
+      - name: BLUEXP_REFRESH_TOKEN
+  client_id:
+    description:
+      - Client ID of a BlueXP service account. Takes precedence over O(refresh_token).
+    type: str
+    env:
+      - name: BLUEXP_CLIENT_ID
+  client_secret:
+    description:
+      - Client secret of the service account.
+    type: str
+    env:
+      - name: BLUEXP_CLIENT_SECRET
+  auth_url:
+    description:
+      - Base URL of the token service; the token is requested from C({auth_url}/oauth/token).
+    type: str
+    default: https://netapp-cloud-account.auth0.com
+    env:
+      - name: BLUEXP_AUTH_URL
+  api_url:
+    description:
+      - Base URL of the BlueXP API (only checked for form here; the token works for it).
+    type: str
+    default: https://api.bluexp.netapp.com
+    env:
+      - name: BLUEXP_API_URL
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of O(auth_url).
+    type: bool
+    default: true
+    env:
+      - name: BLUEXP_VALIDATE_CERTS
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify O(auth_url) with.
+    type: path
+    env:
+      - name: BLUEXP_CA_PATH
+  timeout:
+    description:
+      - Seconds to wait for the token service to answer.
+    type: int
+    default: 60
+    env:
+      - name: BLUEXP_TIMEOUT
+notes:
+  - The token is a secret. Always set C(no_log=true) on the task that stores it.
+seealso:
+  - module: bluexp.cloud_backup.working_environment_info
+"""
+
+EXAMPLES = r"""
+---
+- name: Protect a fleet with one token exchange
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Exchange the refresh token from BLUEXP_REFRESH_TOKEN once
+      ansible.builtin.set_fact:
+        bluexp_token: "{{ lookup('bluexp.cloud_backup.access_token') }}"
+      no_log: true
+
+    - name: Every task of the block reuses it
+      module_defaults:
+        group/bluexp.cloud_backup.cloud_backup:
+          token: "{{ bluexp_token }}"
+          account_id: "{{ bluexp_account_id }}"
+          connector_id: "{{ bluexp_connector_id }}"
+      block:
+        - name: List the fleet
+          bluexp.cloud_backup.working_environment_info:
+          register: fleet
+"""
+
+RETURN = r"""
+_raw:
+  description: The access token, as a one-element list.
+  type: list
+  elements: str
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
+
+try:
+    from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
+except ImportError as exc:  # requests is missing on the controller
+    BlueXPClient = None
+    IMPORT_ERROR = exc
+else:
+    IMPORT_ERROR = None
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        if BlueXPClient is None:
+            raise AnsibleLookupError("The access_token lookup needs the Python library requests on the "
+                                     "controller: {0}".format(IMPORT_ERROR))
+        params = {name: self.get_option(name) for name in (
+            "refresh_token", "client_id", "client_secret", "auth_url", "api_url",
+            "validate_certs", "ca_path", "timeout")}
+        if not (params["refresh_token"] or params["client_id"] or params["client_secret"]):
+            raise AnsibleLookupError("access_token: set refresh_token, or client_id and client_secret "
+                                     "(or BLUEXP_REFRESH_TOKEN, or BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET).")
+        try:
+            client = BlueXPClient(params)
+            token = client.tokens.token()
+        except BlueXPError as exc:
+            # The message names the option and the server's answer; it never holds the credential.
+            raise AnsibleLookupError("access_token: {0}".format(exc.msg)) from None
+        return [token]

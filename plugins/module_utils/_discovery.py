@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""Find the account and the Connector when the user did not name them.
+
+Exactly one candidate is used; none or several is an error that lists what was
+found and names the option to set, because guessing would act on the wrong fleet.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+from urllib.parse import quote, urlsplit
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import DiscoveryError
+
+CONNECTOR_SUFFIX = "clients"
+
+# The SaaS lists Connectors on a separate host; anywhere else (a private-mode
+# Connector, an emulator) serves the same path itself.
+_CONNECTOR_LIST_HOSTS = {
+    "api.bluexp.netapp.com": "https://api.services.cloud.netapp.com",
+    "cloudmanager.cloud.netapp.com": "https://api.services.cloud.netapp.com",
+}
+
+
+def normalise_connector_id(connector_id: str | None) -> str | None:
+    """The x-agent-id value: the Connector id with the literal `clients` suffix."""
+    if not connector_id:
+        return None
+    connector_id = connector_id.strip()
+    return connector_id if connector_id.endswith(CONNECTOR_SUFFIX) else connector_id + CONNECTOR_SUFFIX
+
+
+def connector_list_url(api_url: str, account_id: str) -> str:
+    base = _CONNECTOR_LIST_HOSTS.get(urlsplit(api_url).hostname or "", api_url.rstrip("/"))
+    return "{0}/occm/list-occms/{1}?excludeStandalone=true&source=saas".format(base, quote(account_id, safe=""))
+
+
+def pick_account(accounts: Any) -> str:
+    """`accounts` is the bare array returned by GET /tenancy/account."""
+    found = [a for a in (accounts or []) if isinstance(a, dict) and a.get("accountPublicId")]
+    if len(found) == 1:
+        return found[0]["accountPublicId"]
+    if not found:
+        raise DiscoveryError("No BlueXP account is visible to this credential. Set account_id "
+                             "(or BLUEXP_ACCOUNT_ID) to the account to use.", accounts=[])
+    listing = ["{0} ({1})".format(a["accountPublicId"], a.get("accountName", "")) for a in found]
+    raise DiscoveryError("The credential sees {0} BlueXP accounts: {1}. Set account_id (or "
+                         "BLUEXP_ACCOUNT_ID) to the one to use.".format(len(found), ", ".join(listing)),
+                         accounts=[a["accountPublicId"] for a in found])
+
+
+def pick_connector(account_id: str, body: Any) -> str:
+    """`body` is {"occms": [...]} from /occm/list-occms/{account}."""
+    occms = body.get("occms") if isinstance(body, dict) else None
+    found = []
+    for occm in occms or []:
+        agent = occm.get("agent") or {}
+        agent_id = agent.get("agentId") or occm.get("agentId") or occm.get("occm")
+        if agent_id:
+            found.append((normalise_connector_id(agent_id), occm.get("occmName") or agent.get("name") or "",
+                          occm.get("status", "")))
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise DiscoveryError("Account {0} has no Connector. Deploy one, or set connector_id (or "
+                             "BLUEXP_CONNECTOR_ID).".format(account_id), connectors=[])
+    listing = ["{1} [{0}] ({2})".format(*f) for f in found]
+    raise DiscoveryError("Account {0} has {1} Connectors: {2}. Set connector_id (or BLUEXP_CONNECTOR_ID) "
+                         "to the one that manages the working environments.".format(
+                             account_id, len(found), ", ".join(listing)),
+                         connectors=[f[0] for f in found])
+
+
+class Discovery:
+    """Resolves account and Connector lazily, at most once per run."""
+
+    def __init__(self, api_url: str, get_json: Callable[[str], Any],
+                 account_id: str | None, connector_id: str | None) -> None:
+        self._api_url = api_url
+        self._get_json = get_json
+        self._account_id = account_id or None
+        self._connector_id = normalise_connector_id(connector_id)
+
+    @property
+    def account_id(self) -> str:
+        if self._account_id is None:
+            self._account_id = pick_account(self._get_json(self._api_url.rstrip("/") + "/tenancy/account"))
+        return self._account_id
+
+    @property
+    def connector_id(self) -> str:
+        if self._connector_id is None:
+            account = self.account_id
+            self._connector_id = pick_connector(account, self._get_json(connector_list_url(self._api_url, account)))
+        return self._connector_id

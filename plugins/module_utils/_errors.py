@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""Typed errors raised by the client; only a module's main() turns them into fail_json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class BlueXPError(Exception):
+    """Base of every error the client raises on purpose."""
+
+    def __init__(self, msg: str, **details: Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+    def to_result(self) -> dict[str, Any]:
+        """Keyword arguments for module.fail_json()."""
+        result: dict[str, Any] = {"msg": self.msg}
+        result.update(self.details)
+        return result
+
+
+class ConfigurationError(BlueXPError):
+    """Bad or missing options, found before any request is sent."""
+
+
+class TransportError(BlueXPError):
+    """The request got no HTTP response (refused, reset, timed out, TLS failure)."""
+
+
+class WriteNotResentError(BlueXPError):
+    """A write may have reached the server and is deliberately not sent again."""
+
+
+class ApiError(BlueXPError):
+    """The API answered with an error status.
+
+    The message carries what a person needs at 3 a.m.: the status, the server's own
+    message and the request that failed.
+    """
+
+    def __init__(self, status: int, method: str, path: str, server_message: str | None = None,
+                 error: str | None = None, body: Any = None, job_id: str | None = None) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.server_message = server_message
+        self.error = error
+        text = "{0} {1} failed with HTTP {2}".format(method, path, status)
+        if error:
+            text += " {0}".format(error)
+        if server_message:
+            text += ": {0}".format(server_message)
+        super().__init__(text, status=status, method=method, path=path, error=error,
+                         server_message=server_message, body=body, job_id=job_id)
+
+    @classmethod
+    def from_response(cls, status: int, method: str, path: str, raw: bytes) -> "ApiError":
+        """Read both documented error bodies: {statusCode, error, message} and {error, message}.
+
+        OAuth2 bodies ({error, error_description}) are understood too, and anything else is
+        reported as raw text, shortened.
+        """
+        body: Any = None
+        message = None
+        error = None
+        text = raw.decode("utf-8", errors="replace") if raw else ""
+        try:
+            body = json.loads(text) if text else None
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            message = body.get("message") or body.get("error_description")
+            error = body.get("error") if isinstance(body.get("error"), str) else None
+        elif text:
+            message = text[:500]
+        return cls(status, method, path, server_message=message, error=error,
+                   body=body if body is not None else (text[:500] or None))
+
+
+class AuthError(ApiError):
+    """The token endpoint refused the credential, or the API refused the token."""
+
+
+class NotFoundError(ApiError):
+    """HTTP 404: the id or route does not exist."""
+
+
+class DiscoveryError(BlueXPError):
+    """Account or connector discovery found none, or more than one, candidate."""
+
+
+class JobFailedError(BlueXPError):
+    """An asynchronous job ended FAILED."""
+
+
+class JobTimeoutError(BlueXPError):
+    """A job did not reach a final state within wait_timeout."""

@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""Working environments as the Working Environment and Backup categories describe them."""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any, Iterable
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import ints, snake_keys
+
+WE_COUNTERS = ("total_volumes_count",)
+BACKUP_COUNTERS = ("backed_up_volume_count", "total_volumes_count", "failed_backup_volume_count",
+                   "backup_policy_count")
+VOLUME_BACKUP_COUNTERS = ("snapshot_count",)
+# Identity fields already at the top level of a returned working environment.
+_BACKUP_IDENTITY = ("id", "name")
+# An access key id is no secret, but it has no place in playbook output either.
+_BACKUP_HIDDEN = ("provider_access_key",)
+DETAILS = ("volumes", "svms", "ip_spaces", "backup_policies")
+BACKUP_ENABLED = "ON"
+
+
+def list_working_environments(client: Any) -> list[dict[str, Any]]:
+    body = client.cbs("GET", "v1", "working-environment")
+    return [_we(record) for record in (body or {}).get("working-environment") or []]
+
+
+def get_working_environment(client: Any, we_id: str) -> dict[str, Any] | None:
+    record = client.cbs("GET", "v1", "working-environment", we_id, not_found_ok=True)
+    return _we(record) if record else None
+
+
+def select(records: list[dict[str, Any]], names: Iterable[str] | None, providers: Iterable[str] | None) -> list[dict[str, Any]]:
+    """Filter by name (exact or shell pattern) and provider (case-insensitive)."""
+    names = list(names or [])
+    wanted_providers = {p.upper() for p in providers or []}
+    selected = []
+    for record in records:
+        if names and not any(fnmatch.fnmatchcase(record.get("name") or "", n) for n in names):
+            continue
+        if wanted_providers and (record.get("provider") or "").upper() not in wanted_providers:
+            continue
+        selected.append(record)
+    return selected
+
+
+def backup_status_by_id(client: Any, we_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Backup configuration per working environment, in as few calls as possible.
+
+    One list call serves any number of environments; a single environment is read
+    on its own so that a per-host task does not fetch the whole fleet.
+    """
+    if len(we_ids) == 1:
+        record = client.cbs("GET", "v1", "backup", "working-environment", we_ids[0], not_found_ok=True)
+        records = [record] if record else []
+    else:
+        body = client.cbs("GET", "v1", "backup", "working-environment")
+        records = (body or {}).get("working-environment") or []
+    return {r.get("id"): _backup(r) for r in records if r.get("id") in we_ids}
+
+
+def not_activated() -> dict[str, Any]:
+    return {"enabled": False, "backup_enablement_status": None}
+
+
+def details_for(client: Any, record: dict[str, Any], details: Iterable[str]) -> dict[str, Any]:
+    """Only the details asked for are fetched: each costs one or two calls per environment."""
+    we_id = record["id"]
+    result: dict[str, Any] = {}
+    for detail in details:
+        if detail == "volumes":
+            result["volumes"] = volumes(client, we_id, (record.get("backup") or {}).get("enabled", False))
+        elif detail == "svms":
+            body = client.cbs("GET", "v2", "working-environment", we_id, "svm")
+            result["svms"] = snake_keys((body or {}).get("svm") or [])
+        elif detail == "ip_spaces":
+            body = client.cbs("GET", "v1", "working-environment", we_id, "ip-space")
+            result["ip_spaces"] = snake_keys((body or {}).get("ip-space") or [])
+        elif detail == "backup_policies":
+            body = client.cbs("GET", "v1", "working-environment", we_id, "backup-policy")
+            result["backup_policies"] = [ints(p, ("attached_volumes_count", "archive_after_days"))
+                                         for p in snake_keys((body or {}).get("backup-policy") or [])]
+        else:
+            raise ConfigurationError("details: unknown value {0!r}; choose from {1}".format(detail, ", ".join(DETAILS)))
+    return result
+
+
+def volumes(client: Any, we_id: str, backup_enabled: bool) -> list[dict[str, Any]]:
+    """ONTAP volumes, each with its backup settings when backup is active on the environment."""
+    body = client.cbs("GET", "v1", "working-environment", we_id, "volume")
+    result = snake_keys((body or {}).get("volume") or [])
+    backed_up: dict[str, Any] = {}
+    if backup_enabled:
+        body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume")
+        for vol in snake_keys((body or {}).get("volume") or []):
+            backed_up[vol.get("file_system_id")] = ints(vol, VOLUME_BACKUP_COUNTERS)
+    for vol in result:
+        backup = backed_up.get(vol.get("file_system_id"))
+        vol["backup"] = _volume_backup(backup)
+    return result
+
+
+def _volume_backup(record: dict[str, Any] | None) -> dict[str, Any]:
+    if not record:
+        return {"protected": False, "backup_status": None}
+    keep = {k: v for k, v in record.items() if k not in ("file_system_id", "name", "svm", "type", "style")}
+    keep["protected"] = True
+    return keep
+
+
+def _we(record: dict[str, Any]) -> dict[str, Any]:
+    return ints(snake_keys(record), WE_COUNTERS)
+
+
+def _backup(record: dict[str, Any]) -> dict[str, Any]:
+    backup = ints(snake_keys(record), BACKUP_COUNTERS)
+    for key in _BACKUP_IDENTITY + _BACKUP_HIDDEN:
+        backup.pop(key, None)
+    backup["enabled"] = backup.get("backup_enablement_status") == BACKUP_ENABLED
+    return backup

@@ -1,0 +1,258 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: working_environment_info
+short_description: List BlueXP working environments with their backup status
+version_added: 0.1.0
+description:
+  - Lists the working environments (Cloud Volumes ONTAP and on-premises ONTAP clusters) of a BlueXP
+    account with their backup and recovery status.
+  - Optionally adds, per working environment, its volumes (with each volume's backup settings), storage
+    VMs, IP spaces and ONTAP backup policies. Details that are not asked for cost no API call.
+author:
+  - bluexp.cloud_backup maintainers
+extends_documentation_fragment:
+  - bluexp.cloud_backup.connection
+  - bluexp.cloud_backup.connection.ACTIONGROUP
+  - bluexp.cloud_backup.attributes
+  - bluexp.cloud_backup.attributes.INFO_MODULE
+options:
+  working_environment_ids:
+    description:
+      - IDs of the working environments to return, for example C(VsaWorkingEnvironment-99hPYEgk).
+      - Each ID must exist; the module fails naming the IDs that do not.
+    type: list
+    elements: str
+    aliases: [working_environment_id, id, ids]
+  names:
+    description:
+      - Names to return. Shell-style patterns such as C(prod-*) are allowed.
+    type: list
+    elements: str
+    aliases: [name]
+  providers:
+    description:
+      - Only return working environments of these providers, compared case-insensitively with the
+        C(provider) the API reports (for example C(AWS), C(AZURE), C(GCP) or C(ONPREM)).
+    type: list
+    elements: str
+    aliases: [provider]
+  backup_status:
+    description:
+      - Include the backup and recovery configuration of each working environment under RV(working_environments[].backup).
+      - One API call for the whole list, or one for a single working environment.
+    type: bool
+    default: true
+  details:
+    description:
+      - Extra details to fetch for each returned working environment.
+      - V(volumes) costs one call per working environment, two when backup is active on it.
+        V(svms), V(ip_spaces) and V(backup_policies) cost one call each per working environment.
+    type: list
+    elements: str
+    choices: [volumes, svms, ip_spaces, backup_policies]
+    default: []
+seealso:
+  - module: bluexp.cloud_backup.job_info
+  - name: BlueXP backup and recovery API reference
+    description: The Working Environment and Backup categories.
+    link: https://docs.netapp.com/us-en/bluexp-automation/cbs/overview.html
+"""
+
+EXAMPLES = r"""
+---
+- name: Get one access token for the whole play
+  ansible.builtin.set_fact:
+    bluexp_token: "{{ lookup('bluexp.cloud_backup.access_token') }}"
+  no_log: true
+
+- name: Query BlueXP with the connection set once
+  module_defaults:
+    group/bluexp.cloud_backup.cloud_backup:
+      token: "{{ bluexp_token }}"
+      account_id: account-DpTFcxN3
+      connector_id: iZwFFeVCZjWnzGlw8RgD0QQNANZvpP7I
+  block:
+    - name: List every working environment with its backup status
+      bluexp.cloud_backup.working_environment_info:
+      register: fleet
+
+    - name: Show the environments where backup is not active
+      ansible.builtin.debug:
+        msg: "{{ fleet.working_environments | rejectattr('backup.enabled') | map(attribute='name') | list }}"
+
+    - name: Volumes and policies of the production clusters on AWS
+      bluexp.cloud_backup.working_environment_info:
+        names: ["prod-*"]
+        providers: [AWS]
+        details: [volumes, backup_policies]
+      register: prod
+
+    - name: Unprotected volumes of those clusters
+      ansible.builtin.debug:
+        msg: >-
+          {{ prod.working_environments | map(attribute='volumes') | flatten
+             | rejectattr('backup.protected') | map(attribute='name') | list }}
+"""
+
+RETURN = r"""
+working_environments:
+  description: The matching working environments, in the order the API lists them. Always a list.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The working environment's public ID.
+      type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
+    name:
+      description: Its name.
+      type: str
+      sample: prod-east-1
+    provider:
+      description: Where it runs, as the API reports it.
+      type: str
+      sample: AWS
+    region:
+      description: Cloud region (empty for on-premises clusters).
+      type: str
+      sample: us-east-1
+    status:
+      description: Its status as the API reports it.
+      type: str
+      sample: ON
+    ontap_version:
+      description: ONTAP version.
+      type: str
+      sample: 9.13.1
+    type:
+      description: The kind of working environment.
+      type: str
+      sample: VSA
+    cluster_uuid:
+      description: UUID of the ONTAP cluster.
+      type: str
+    provider_account_id:
+      description: AWS account, Azure subscription or Google Cloud project ID.
+      type: str
+    total_volumes_count:
+      description: Number of volumes (an integer; the API sends a string).
+      type: int
+      sample: 12
+    backup:
+      description:
+        - Backup and recovery configuration from C(GET /api/v1/backup/working-environment), keys in snake_case.
+          Counters are integers.
+        - Only present with O(backup_status=true).
+      type: dict
+      returned: when O(backup_status=true)
+      contains:
+        enabled:
+          description: Whether backup and recovery is active (C(backup_enablement_status) is C(ON)).
+          type: bool
+          sample: true
+        backup_enablement_status:
+          description: The status as the API reports it; null when the API does not know the environment.
+          type: str
+          sample: ON
+        provider:
+          description: Object store provider.
+          type: str
+          sample: AWS
+        bucket:
+          description: Bucket or container of the backups.
+          type: str
+        backed_up_volume_count:
+          description: Volumes with backups.
+          type: int
+        failed_backup_volume_count:
+          description: Volumes whose last backup failed.
+          type: int
+        backup_policy:
+          description: Default policy of the environment.
+          type: dict
+    volumes:
+      description:
+        - ONTAP volumes (C(GET /api/v1/working-environment/{id}/volume)) with, under C(backup), the volume's
+          backup settings (C(protected), C(backup_status), C(backup_policy), C(last_backup_creation_time), C(snapshot_count)).
+      type: list
+      elements: dict
+      returned: when O(details) contains V(volumes)
+      sample:
+        - name: vol_finance
+          file_system_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+          svm: svm_prod
+          backup:
+            protected: true
+            backup_status: ON
+            snapshot_count: 14
+    svms:
+      description: Storage VMs with their aggregates (C(GET /api/v2/working-environment/{id}/svm)).
+      type: list
+      elements: dict
+      returned: when O(details) contains V(svms)
+    ip_spaces:
+      description: IP spaces (C(GET /api/v1/working-environment/{id}/ip-space)).
+      type: list
+      elements: dict
+      returned: when O(details) contains V(ip_spaces)
+    backup_policies:
+      description: ONTAP backup policies (C(GET /api/v1/working-environment/{id}/backup-policy)).
+      type: list
+      elements: dict
+      returned: when O(details) contains V(backup_policies)
+"""
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
+
+ARGUMENT_SPEC = dict(
+    working_environment_ids=dict(type="list", elements="str", aliases=["working_environment_id", "id", "ids"]),
+    names=dict(type="list", elements="str", aliases=["name"]),
+    providers=dict(type="list", elements="str", aliases=["provider"]),
+    backup_status=dict(type="bool", default=True),
+    details=dict(type="list", elements="str", default=[], choices=list(wes.DETAILS)),
+)
+
+
+def gather(client, params):
+    ids = params["working_environment_ids"]
+    if ids:
+        found = [(we_id, wes.get_working_environment(client, we_id)) for we_id in dict.fromkeys(ids)]
+        missing = [we_id for we_id, record in found if record is None]
+        if missing:
+            raise ConfigurationError("working_environment_ids: no working environment with ID {0} in account {1}."
+                                     .format(", ".join(missing), client.account_id), missing=missing)
+        records = [record for _, record in found]
+    else:
+        records = wes.list_working_environments(client)
+    records = wes.select(records, params["names"], params["providers"])
+
+    if params["backup_status"] and records:
+        status = wes.backup_status_by_id(client, [r["id"] for r in records])
+        for record in records:
+            record["backup"] = status.get(record["id"], wes.not_activated())
+    for record in records:
+        record.update(wes.details_for(client, record, params["details"]))
+    return records
+
+
+def main():
+    module = create_module(ARGUMENT_SPEC)
+    try:
+        records = gather(new_client(module), module.params)
+    except BlueXPError as exc:
+        module.fail_json(**exc.to_result())
+    module.exit_json(changed=False, working_environments=records)
+
+
+if __name__ == "__main__":
+    main()
