@@ -15,7 +15,7 @@ description:
   - Store the result once with M(ansible.builtin.set_fact) and C(no_log=true), and pass it to the modules
     as their O(bluexp.cloud_backup.working_environment_info#module:token) option through
     C(module_defaults). Every task then uses the same token, instead of every task exchanging the credential
-    again. Do not put the lookup itself into C(module_defaults) or C(vars): it would run once per task.
+    again. Do not put the lookup itself into C(module_defaults) or C(vars), where it would run once per task.
   - Access tokens last 24 hours; the modules fail with HTTP 401 when a token has expired.
 author:
   - bluexp.cloud_backup maintainers
