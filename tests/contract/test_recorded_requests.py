@@ -1,0 +1,55 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every request the collection sent during the integration tests conforms to the spec.
+
+tests/utils/run-integration.sh records the emulator's request log in
+tests/output/contract/requests.json (BLUEXP_CONTRACT_LOG overrides the path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from checker import is_api_request
+
+LOG = Path(os.environ.get("BLUEXP_CONTRACT_LOG") or
+           Path(__file__).resolve().parents[1] / "output" / "contract" / "requests.json")
+
+# Operations no module needs, with the reason; every other one is expected to be exercised
+# once the module that uses it exists.
+NOT_USED = {}
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    if not LOG.is_file():
+        pytest.fail("No request log at {0}: run the integration tests first (make integration).".format(LOG))
+    requests = [r for r in json.loads(LOG.read_text(encoding="utf-8")) if is_api_request(r)]
+    assert requests, "the request log holds no API request"
+    return requests
+
+
+def test_every_recorded_request_conforms(contract, recorded):
+    problems = [p for request in recorded for p in contract.violations(request)]
+    assert not problems, "{0} requests break the spec:\n".format(len(problems)) + "\n".join(problems[:50])
+
+
+def test_report_contract_coverage(contract, recorded, report):
+    used, missing = contract.coverage(recorded)
+    total = len(contract.contract_operations())
+    assert total == 79
+    report.append("{0} of {1} operations of the 2.0.6 spec exercised".format(len(used), total))
+    by_category: dict[str, list[str]] = {}
+    for operation in missing:
+        by_category.setdefault(operation.category, []).append(operation.key.replace(
+            "/account/{accountId}/providers/cloudmanager_cbs", ""))
+    for category in sorted(by_category):
+        report.append("  not exercised ({0}): {1}".format(category, len(by_category[category])))
+        report.extend("    " + key + ("  - " + NOT_USED[key] if key in NOT_USED else "")
+                      for key in sorted(by_category[category]))
+    assert used, "no operation of the contract was exercised"

@@ -1,0 +1,102 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""No credential and no access token appears in the output of a -vvvv run, for every way in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+PLAY = """
+- name: Use every module with the credential given to it
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/bluexp.cloud_backup.cloud_backup: "{{ bluexp_connection }}"
+  tasks:
+    - name: Working environments with details
+      bluexp.cloud_backup.working_environment_info:
+        details: [volumes, backup_policies]
+      register: fleet
+
+    - name: Jobs
+      bluexp.cloud_backup.job_info:
+      register: jobs
+
+    - name: A failing call, so that error paths are printed too
+      bluexp.cloud_backup.working_environment_info:
+        working_environment_ids: VsaWorkingEnvironment-missing0
+      ignore_errors: true
+
+    - name: Show everything that was registered
+      ansible.builtin.debug:
+        var: item
+      loop: ["{{ fleet }}", "{{ jobs }}"]
+"""
+
+LOOKUP_PLAY = """
+- name: Token from the lookup, stored once
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Exchange once
+      ansible.builtin.set_fact:
+        bluexp_token: "{{ lookup('bluexp.cloud_backup.access_token') }}"
+      no_log: true
+
+    - name: Use it
+      bluexp.cloud_backup.working_environment_info:
+        token: "{{ bluexp_token }}"
+      register: fleet
+
+    - name: Show the result
+      ansible.builtin.debug:
+        var: fleet
+"""
+
+
+def _issued_token(url: str, refresh_token: str) -> str:
+    answer = requests.post(url + "/oauth/token", json={
+        "grant_type": "refresh_token", "refresh_token": refresh_token,
+        "client_id": "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"}, timeout=10)
+    answer.raise_for_status()
+    return answer.json()["access_token"]
+
+
+@pytest.mark.parametrize("way", ["refresh_token", "service_account", "token", "environment", "lookup"])
+def test_vvvv_output_holds_no_secret(way, bluexp_emulator, run_playbook, tmp_path: Path):
+    state = bluexp_emulator.state()
+    creds = state["credentials"]
+    secrets = [creds["refresh_token"], creds["client_secret"]]
+    connection = {"api_url": bluexp_emulator.url, "auth_url": bluexp_emulator.url}
+    env = {}
+    if way == "refresh_token":
+        connection["refresh_token"] = creds["refresh_token"]
+    elif way == "service_account":
+        connection.update(client_id=creds["client_id"], client_secret=creds["client_secret"])
+    elif way == "token":
+        ready = _issued_token(bluexp_emulator.url, creds["refresh_token"])
+        secrets.append(ready)
+        connection["token"] = ready
+    else:
+        env = {"BLUEXP_REFRESH_TOKEN": creds["refresh_token"], "BLUEXP_API_URL": bluexp_emulator.url,
+               "BLUEXP_AUTH_URL": bluexp_emulator.url}
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(LOOKUP_PLAY if way == "lookup" else PLAY)
+    vars_file = tmp_path / "vars.yml"
+    vars_file.write_text(json.dumps({"bluexp_connection": connection}))
+
+    run = run_playbook(playbook, "-vvvv", "-e", "@" + str(vars_file), env=env)
+
+    assert run.rc == 0, run.output[-4000:]
+    assert "ok=" in run.stdout
+    secrets += bluexp_emulator.issued_tokens()
+    assert len(secrets) >= 3
+    for secret in secrets:
+        assert secret not in run.output, "a secret of kind {0} leaked in the output".format(way)
