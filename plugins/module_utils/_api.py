@@ -160,8 +160,8 @@ class BlueXPClient:
             if response.status >= 400:
                 error = _error_for(method, url, response)
                 if response.status == 401:
-                    error.msg += (" The access token was refused after one renewal." if renewed else
-                                  " The token option cannot be renewed: obtain a new access token.")
+                    _append_hint(error, "The access token was refused after one renewal." if renewed else
+                                 "The token option cannot be renewed: obtain a new access token.")
                 raise error
             return response
 
@@ -227,6 +227,10 @@ def _decode(method: str, response: HttpResponse) -> Any:
                        server_message="the response is not JSON: {0!r}".format(response.content[:200])) from None
 
 
+def _append_hint(error: ApiError, hint: str) -> None:
+    error.msg = error.msg.rstrip(". ") + ". " + hint
+
+
 def _error_for(method: str, url: str, response: HttpResponse) -> ApiError:
     error = ApiError.from_response(response.status, method, _path(url), response.content)
     kind = {401: AuthError, 403: AuthError, 404: NotFoundError}.get(response.status, ApiError)
@@ -235,8 +239,8 @@ def _error_for(method: str, url: str, response: HttpResponse) -> ApiError:
                      error=error.error, body=error.details.get("body"))
     if method != "GET" and response.status >= 500:
         job_id = error.details.get("body", {}).get("job-id") if isinstance(error.details.get("body"), dict) else None
-        error.msg += (" The request may have been carried out; it was not sent again. Check "
-                      "bluexp.cloud_backup.job_info before running the task again.")
+        _append_hint(error, "The request may have been carried out; it was not sent again. Check "
+                     "bluexp.cloud_backup.job_info before running the task again.")
         if job_id:
             error.details["job_id"] = job_id
     return error

@@ -52,7 +52,7 @@ def test_twenty_working_environments_one_token_exchange(bluexp_emulator, run_pla
     inventory.write_text(json.dumps({"working_environments": {"hosts": hosts, "vars": {
         "ansible_connection": "local",
         "bluexp_account_id": account["id"],
-        "bluexp_connector_id": account["connectors"][0],
+        "bluexp_connector_id": account["connectors"][0]["agent_id"],
     }}}))
     playbook = tmp_path / "fleet.yml"
     playbook.write_text(FLEET_PLAY)
