@@ -39,7 +39,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
     HttpResponse,
     HttpTransport,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._retry import RetryPolicy
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._retry import WRITE_SAFE_STATUS, RetryPolicy
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._version import (
     COLLECTION_NAME,
     COLLECTION_VERSION,
@@ -237,7 +237,8 @@ def _error_for(method: str, url: str, response: HttpResponse) -> ApiError:
     if kind is not ApiError:
         error = kind(error.status, error.method, error.path, server_message=error.server_message,
                      error=error.error, body=error.details.get("body"))
-    if method != "GET" and response.status >= 500:
+    # 503 means the gateway refused the write, which was retried; other 5xx may hide work done.
+    if method != "GET" and response.status >= 500 and response.status not in WRITE_SAFE_STATUS:
         job_id = error.details.get("body", {}).get("job-id") if isinstance(error.details.get("body"), dict) else None
         _append_hint(error, "The request may have been carried out; it was not sent again. Check "
                      "bluexp.cloud_backup.job_info before running the task again.")

@@ -145,7 +145,7 @@ class TokenProvider:
         try:
             status, raw = self._post(self._token_url, body)
         except ApiError as exc:
-            raise self._auth_error(exc.status, exc.body) from None
+            raise self._auth_error(exc.status, exc.details.get("body")) from None
         if status != 200:
             raise self._auth_error(status, _json_or_none(raw))
         data = _json_or_none(raw)

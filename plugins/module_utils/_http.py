@@ -74,7 +74,10 @@ class HttpTransport:
         adapter = requests.adapters.HTTPAdapter(max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
-        self._session.verify = (ca_path or True) if validate_certs else False
+        # Passed with every request: a session-level `verify` loses to REQUESTS_CA_BUNDLE
+        # and CURL_CA_BUNDLE in the environment, and validate_certs must not.
+        self._verify = (ca_path or True) if validate_certs else False
+        self._session.verify = self._verify
         # Proxies and CA bundles come from the environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE).
         self._session.trust_env = True
         if user_agent:
@@ -83,6 +86,8 @@ class HttpTransport:
     def send(self, method: str, url: str, headers: Mapping[str, str] | None = None,
              json_body: Any = None, timeout: float = 60) -> HttpResponse:
         kwargs: dict[str, Any] = {"headers": dict(headers or {}), "timeout": timeout}
+        if self._verify is not True:
+            kwargs["verify"] = self._verify
         if json_body is not None:
             kwargs["json"] = json_body
         try:

@@ -76,7 +76,9 @@ def details_for(client: Any, record: dict[str, Any], details: Iterable[str]) -> 
     result: dict[str, Any] = {}
     for detail in details:
         if detail == "volumes":
-            result["volumes"] = volumes(client, we_id, (record.get("backup") or {}).get("enabled", False))
+            # Without backup_status the environment's backup state is unknown: ask anyway.
+            enabled = record["backup"].get("enabled", False) if "backup" in record else None
+            result["volumes"] = volumes(client, we_id, enabled)
         elif detail == "svms":
             body = client.cbs("GET", "v2", "working-environment", we_id, "svm")
             result["svms"] = snake_keys((body or {}).get("svm") or [])
@@ -92,13 +94,14 @@ def details_for(client: Any, record: dict[str, Any], details: Iterable[str]) -> 
     return result
 
 
-def volumes(client: Any, we_id: str, backup_enabled: bool) -> list[dict[str, Any]]:
-    """ONTAP volumes, each with its backup settings when backup is active on the environment."""
+def volumes(client: Any, we_id: str, backup_enabled: bool | None) -> list[dict[str, Any]]:
+    """ONTAP volumes, each with its backup settings when backup is (or may be) active."""
     body = client.cbs("GET", "v1", "working-environment", we_id, "volume")
     result = snake_keys((body or {}).get("volume") or [])
     backed_up: dict[str, Any] = {}
-    if backup_enabled:
-        body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume")
+    if backup_enabled or backup_enabled is None:
+        body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume",
+                          not_found_ok=backup_enabled is None)
         for vol in snake_keys((body or {}).get("volume") or []):
             backed_up[vol.get("file_system_id")] = ints(vol, VOLUME_BACKUP_COUNTERS)
     for vol in result:
