@@ -1,0 +1,52 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Start-up options of the emulator; the control API can change the runtime ones."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+DEFAULT_REFRESH_TOKEN = "emulator-refresh-token"
+DEFAULT_CLIENT_ID = "emulator-client-id"
+DEFAULT_CLIENT_SECRET = "emulator-client-secret"
+
+# Options that POST /_emulator/config may change while running.
+RUNTIME_OPTIONS = ("latency_ms", "token_latency_ms", "job_duration_s", "token_ttl_s")
+# Options that POST /_emulator/reset may change.
+SEED_OPTIONS = ("seed", "fleet_size", "accounts", "connectors")
+
+
+@dataclass
+class EmulatorConfig:
+    seed: int = 42
+    fleet_size: int = 24
+    accounts: int = 1
+    connectors: int = 1
+    latency_ms: float = 0.0
+    token_latency_ms: float = 0.0
+    job_duration_s: float = 2.0
+    token_ttl_s: float = 86400.0
+    refresh_token: str = DEFAULT_REFRESH_TOKEN
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+
+    def public(self) -> dict[str, Any]:
+        """Config without credentials (those are reported separately, on purpose)."""
+        data = asdict(self)
+        for key in ("refresh_token", "client_id", "client_secret"):
+            data.pop(key)
+        return data
+
+
+LIMITS: dict[str, tuple[float, float]] = {
+    "seed": (0, 2**63),
+    "fleet_size": (0, 1000),
+    "accounts": (1, 50),
+    "connectors": (0, 20),
+    "latency_ms": (0, 600_000),
+    "token_latency_ms": (0, 600_000),
+    "job_duration_s": (0, 86_400),
+    "token_ttl_s": (0, 10 * 86_400),
+}
+INTEGER_OPTIONS = frozenset({"seed", "fleet_size", "accounts", "connectors"})

@@ -1,0 +1,168 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The emulator's state root: configuration, clock, backends, faults and the request log.
+
+Everything a request can touch hangs off one ``Emulator`` object, and every API or control
+call runs under its lock, so state changes are atomic per request.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from dataclasses import replace
+from typing import Any
+
+from bluexp_emulator.config import EmulatorConfig
+from bluexp_emulator.control.urls import ROUTES as CONTROL_ROUTES
+from bluexp_emulator.core.clock import Clock, SystemClock
+from bluexp_emulator.core.errors import BadRequest, EmulatorError
+from bluexp_emulator.core.faults import FaultRegistry
+from bluexp_emulator.core.http import Request, Response
+from bluexp_emulator.core.ids import IdGenerator
+from bluexp_emulator.core.requestlog import Redactor, RequestLog
+from bluexp_emulator.core.router import Route, Router
+from bluexp_emulator.core.spec import Spec
+from bluexp_emulator.services.auth import urls as auth_urls
+from bluexp_emulator.services.auth.models import AUDIENCE, PUBLIC_CLIENT_ID, AuthBackend, Credentials
+from bluexp_emulator.services.cbs import urls as cbs_urls
+from bluexp_emulator.services.cbs.backup.models import BackupBackend
+from bluexp_emulator.services.cbs.jobs.models import JobsBackend
+from bluexp_emulator.services.cbs.seed import FleetBuilder, seed_jobs
+from bluexp_emulator.services.cbs.working_environments.models import WorkingEnvironmentsBackend
+from bluexp_emulator.services.occm import urls as occm_urls
+from bluexp_emulator.services.tenancy import urls as tenancy_urls
+from bluexp_emulator.services.tenancy.models import TenancyBackend
+
+API_ROUTES: list[Route] = [*auth_urls.ROUTES, *tenancy_urls.ROUTES, *occm_urls.ROUTES, *cbs_urls.ROUTES]
+_AUTO = object()
+
+
+class Emulator:
+    def __init__(self, config: EmulatorConfig | None = None, clock: Clock | None = None,
+                 spec: Spec | None | object = _AUTO) -> None:
+        self.lock = threading.RLock()
+        self.initial_config = replace(config) if config else EmulatorConfig()
+        self.config = replace(self.initial_config)
+        self.clock = clock or SystemClock()
+        self.spec: Spec | None = Spec.load() if spec is _AUTO else spec  # type: ignore[assignment]
+        self.ids = IdGenerator(self.config.seed)
+        self.tenancy = TenancyBackend()
+        self.auth = AuthBackend(self.clock, self.tenancy, self._credentials(), self.config.token_ttl_s)
+        self.working_environments = WorkingEnvironmentsBackend()
+        self.backup = BackupBackend(self.working_environments)
+        self.jobs = JobsBackend(self.clock, self.ids, lambda: self.config.job_duration_s)
+        self.faults = FaultRegistry(self.config.seed)
+        self.requests = RequestLog(Redactor(self.auth.secret_values))
+        self.router = Router(API_ROUTES)
+        self.control_router = Router(CONTROL_ROUTES)
+        self.reset()
+
+    def _credentials(self) -> Credentials:
+        return Credentials(self.config.refresh_token, self.config.client_id, self.config.client_secret)
+
+    # -- state ----------------------------------------------------------------------------
+    def reset(self, **overrides: Any) -> None:
+        """Fresh deterministic state: start-up config plus ``overrides``; faults, tokens,
+        jobs and the request log are cleared too."""
+        with self.lock:
+            self.config = replace(self.initial_config, **overrides)
+            self.ids = IdGenerator(self.config.seed)
+            self.auth.credentials = self._credentials()
+            self.auth.ttl_s = self.config.token_ttl_s
+            self.auth.reset()
+            self.faults.reset(self.config.seed)
+            self.requests.clear()
+            self.requests.clear_counters()
+            self.jobs.reset(self.ids)
+            self.working_environments.clear()
+            now_ms = self.clock.now_ms()
+            self.tenancy.seed(self.ids, self.config.accounts, self.config.connectors, now_ms)
+            for account in self.tenancy.accounts:
+                builder = FleetBuilder(self.ids, now_ms)
+                fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in account.connectors])
+                self.working_environments.load(account.id, fleet)
+                seed_jobs(self.jobs, account.id, fleet, activated, self.ids, now_ms)
+
+    def configure(self, **changes: Any) -> None:
+        with self.lock:
+            self.config = replace(self.config, **changes)
+            self.auth.ttl_s = self.config.token_ttl_s
+
+    def tick(self) -> None:
+        """Apply everything that became due with time (job completions)."""
+        with self.lock:
+            self.jobs.tick()
+
+    def summary(self) -> dict[str, Any]:
+        with self.lock:
+            self.jobs.tick()
+            accounts = []
+            for account in self.tenancy.accounts:
+                wes = self.working_environments.list_working_environments(account.id)
+                accounts.append({
+                    "id": account.id,
+                    "name": account.name,
+                    # "agent_id" repeats the x-agent-id value under the API's own name (agentId).
+                    "connectors": [{"x-agent-id": c.x_agent_id, "agent_id": c.x_agent_id,
+                                    "client_id": c.client_id, "name": c.name} for c in account.connectors],
+                    "working_environments": [{
+                        "id": we.id, "name": we.name, "provider": we.provider, "type": we.type,
+                        "connector_id": we.connector_id, "backup_enabled": we.backup is not None,
+                        "volumes": len(we.volumes),
+                        "protected_volumes": sum(1 for v in we.volumes if v.backup is not None),
+                    } for we in wes],
+                })
+            return {
+                "seed": self.config.seed,
+                "config": self.config.public(),
+                "now": self.clock.now_ms(),
+                "credentials": {
+                    "refresh_token": self.config.refresh_token,
+                    "refresh_client_id": PUBLIC_CLIENT_ID,
+                    "client_id": self.config.client_id,
+                    "client_secret": self.config.client_secret,
+                    "audience": AUDIENCE,
+                },
+                "accounts": accounts,
+                "tokens_issued": self.auth.issued_count(),
+                "jobs": len(self.jobs.all_jobs()),
+                "spec_validation": self.spec is not None,
+            }
+
+    # -- request handling -----------------------------------------------------------------
+    def dispatch(self, request: Request, match: tuple[Route, dict[str, str]] | None = None) -> Response:
+        """Serve one API call: route -> access rules -> spec validation -> handler."""
+        try:
+            route, params = match or self.router.resolve(request.method, request.path)
+            request.route, request.params = route, params
+            with self.lock:
+                self.jobs.tick()
+                if route.guard is not None:
+                    route.guard(self, request)
+                if request.body_error and route.kind != "token":
+                    raise BadRequest(request.body_error)
+                if route.validate and self.spec is not None:
+                    self.spec.validate_request(route.method, route.template, request.query,
+                                               request.headers, request.body)
+                return route.handler(self, request)
+        except EmulatorError as exc:
+            return exc.to_response()
+        except Exception:  # noqa: BLE001 - a bug must still produce a well-formed 500
+            traceback.print_exc()
+            return EmulatorError(500, "An internal server error occurred").to_response()
+
+    def control(self, request: Request) -> Response:
+        """Serve one control call (no auth, no faults, not logged)."""
+        try:
+            route, params = self.control_router.resolve(request.method, request.path)
+            request.route, request.params = route, params
+            if request.body_error:
+                raise BadRequest(request.body_error)
+            with self.lock:
+                return route.handler(self, request)
+        except EmulatorError as exc:
+            return exc.to_response()
+        except Exception:  # noqa: BLE001
+            traceback.print_exc()
+            return EmulatorError(500, "An internal server error occurred").to_response()

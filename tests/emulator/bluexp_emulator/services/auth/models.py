@@ -1,0 +1,172 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Token issuing and checking.
+
+Two grants are supported: a user refresh token (which must come with NetApp's fixed public
+client id) and service-account client credentials (which must name the API audience). A user
+sees every account; a service account belongs to, and sees, only the first account.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bluexp_emulator.core.clock import Clock
+from bluexp_emulator.core.errors import OAuthError, Unauthorized
+from bluexp_emulator.services.tenancy.models import TenancyBackend
+
+PUBLIC_CLIENT_ID = "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"
+AUDIENCE = "https://api.cloud.netapp.com"
+USER_SCOPE = "openid profile cc:update-password"
+SERVICE_SCOPE = "occm-access"
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also copes with non-ASCII input."""
+    return secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # "user" or "service-account"
+    subject: str
+    accounts: tuple[str, ...]
+    role: str = "Account Admin"
+
+    def can_see(self, account_id: str) -> bool:
+        return account_id in self.accounts
+
+
+@dataclass
+class AccessToken:
+    value: str
+    principal: Principal
+    grant: str
+    issued_at: float
+    expires_at: float
+    forced_expired: bool = False
+
+    def expired(self, now: float) -> bool:
+        return self.forced_expired or now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class Credentials:
+    refresh_token: str
+    client_id: str
+    client_secret: str
+
+
+class AuthBackend:
+    def __init__(self, clock: Clock, tenancy: TenancyBackend, credentials: Credentials, ttl_s: float) -> None:
+        self.clock = clock
+        self.tenancy = tenancy
+        self.credentials = credentials
+        self.ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._tokens: dict[str, AccessToken] = {}
+        self._other_secrets: list[str] = []
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+            self._other_secrets.clear()
+
+    # -- token endpoint -------------------------------------------------------------------
+    def exchange(self, form: Mapping[str, Any]) -> dict[str, Any]:
+        grant = self._field(form, "grant_type")
+        if grant == "refresh_token":
+            return self._refresh_grant(form)
+        if grant == "client_credentials":
+            return self._client_credentials_grant(form)
+        raise OAuthError(400, "invalid_request", f"Unsupported grant type: {grant}")
+
+    @staticmethod
+    def _field(form: Mapping[str, Any], name: str) -> str:
+        value = form.get(name)
+        if value is None or value == "":
+            raise OAuthError(400, "invalid_request", f"Missing required parameter: {name}")
+        if not isinstance(value, str):
+            raise OAuthError(400, "invalid_request", f"Parameter {name} must be a string")
+        return value
+
+    @staticmethod
+    def _check_audience(audience: str) -> None:
+        if audience != AUDIENCE:
+            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+
+    def _refresh_grant(self, form: Mapping[str, Any]) -> dict[str, Any]:
+        refresh_token = self._field(form, "refresh_token")
+        client_id = self._field(form, "client_id")
+        if form.get("audience") not in (None, ""):
+            self._check_audience(self._field(form, "audience"))
+        if client_id != PUBLIC_CLIENT_ID:
+            raise OAuthError(401, "access_denied", "Unauthorized")
+        if not _same(refresh_token, self.credentials.refresh_token):
+            raise OAuthError(403, "invalid_grant", "Unknown or invalid refresh token.")
+        principal = Principal("user", "auth0|emulator-user", tuple(a.id for a in self.tenancy.accounts))
+        token = self._issue(principal, "refresh_token")
+        id_token = secrets.token_urlsafe(48)
+        with self._lock:
+            self._other_secrets.append(id_token)
+        return {"access_token": token.value, "id_token": id_token, "scope": USER_SCOPE,
+                "expires_in": int(self.ttl_s), "token_type": "Bearer"}
+
+    def _client_credentials_grant(self, form: Mapping[str, Any]) -> dict[str, Any]:
+        client_id = self._field(form, "client_id")
+        client_secret = self._field(form, "client_secret")
+        self._check_audience(self._field(form, "audience"))
+        if not (_same(client_id, self.credentials.client_id)
+                and _same(client_secret, self.credentials.client_secret)):
+            raise OAuthError(401, "access_denied", "Unauthorized")
+        first = self.tenancy.accounts[:1]
+        principal = Principal("service-account", f"{client_id}@clients", tuple(a.id for a in first))
+        token = self._issue(principal, "client_credentials")
+        return {"access_token": token.value, "scope": SERVICE_SCOPE,
+                "expires_in": int(self.ttl_s), "token_type": "Bearer"}
+
+    def _issue(self, principal: Principal, grant: str) -> AccessToken:
+        now = self.clock.now()
+        # Opaque and unseeded on purpose: tokens are secrets, not part of the reproducible state.
+        token = AccessToken(secrets.token_urlsafe(48), principal, grant, now, now + self.ttl_s)
+        with self._lock:
+            self._tokens[token.value] = token
+        return token
+
+    # -- API side -------------------------------------------------------------------------
+    def authenticate(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise Unauthorized("Missing authentication")
+        scheme, _space, value = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthorized("Bad HTTP authentication header format")
+        with self._lock:
+            token = self._tokens.get(value.strip())
+        if token is None:
+            raise Unauthorized("Invalid token")
+        if token.expired(self.clock.now()):
+            raise Unauthorized("Token expired: the access token has expired, request a new one")
+        return token.principal
+
+    def expire_all(self) -> int:
+        with self._lock:
+            for token in self._tokens.values():
+                token.forced_expired = True
+            return len(self._tokens)
+
+    def issued_count(self) -> int:
+        with self._lock:
+            return len(self._tokens)
+
+    def issued_tokens(self) -> list[str]:
+        """Every access and id token handed out since the last reset."""
+        with self._lock:
+            return list(self._tokens) + list(self._other_secrets)
+
+    def secret_values(self) -> list[str]:
+        """Everything the request log must never contain."""
+        return self.issued_tokens() + [self.credentials.refresh_token, self.credentials.client_secret]

@@ -1,0 +1,218 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Asynchronous jobs.
+
+A job's status follows the clock: PENDING for the first quarter of its duration, then
+IN_PROGRESS, then COMPLETED or FAILED once the duration has elapsed (a "stuck" job stays
+IN_PROGRESS). The terminal state is *settled* lazily by ``tick()``, which the emulator runs
+before serving any request, so a write operation's ``on_complete`` effect is visible no
+later than the first response that reports the job as COMPLETED.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bluexp_emulator.core.clock import Clock
+from bluexp_emulator.core.errors import NotFound
+from bluexp_emulator.core.ids import IdGenerator
+
+PENDING = "PENDING"
+IN_PROGRESS = "IN_PROGRESS"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+STATUSES = (PENDING, IN_PROGRESS, COMPLETED, FAILED)
+
+COMPLETE = "complete"
+FAIL = "fail"
+STUCK = "stuck"
+HOLD = "pending"  # never leaves PENDING
+OUTCOMES = (COMPLETE, FAIL, STUCK, HOLD)
+
+# Job type names. Only the first is documented by NetApp; the rest are emulator choices
+# (stable kebab-case), listed in the README.
+BACKUP_WORKING_ENVIRONMENT = "backup-working-environment"
+MODIFY_WORKING_ENVIRONMENT = "modify-working-environment"
+UNREGISTER_WORKING_ENVIRONMENT = "unregister-working-environment"
+BACKUP_VOLUMES = "backup-volumes"
+BACKUP_VOLUME = "backup-volume"
+MODIFY_VOLUMES = "modify-volumes"
+REMOVE_VOLUME_BACKUP = "remove-volume-backup"
+DELETE_VOLUME_BACKUPS = "delete-volume-backups"
+DELETE_WORKING_ENVIRONMENT_BACKUPS = "delete-working-environment-backups"
+RESTORE_VOLUME = "restore-volume"
+RESTORE_FILES = "restore-files"
+RANSOMWARE_SCAN = "ransomware-scan"
+FILE_EXPLORE = "file-explore"
+CONFIGURE_OBJECT_STORE = "configure-object-store"
+CATALOG_SETUP = "catalog-setup"
+JOB_TYPES = (
+    BACKUP_WORKING_ENVIRONMENT, MODIFY_WORKING_ENVIRONMENT, UNREGISTER_WORKING_ENVIRONMENT,
+    BACKUP_VOLUMES, BACKUP_VOLUME, MODIFY_VOLUMES, REMOVE_VOLUME_BACKUP, DELETE_VOLUME_BACKUPS,
+    DELETE_WORKING_ENVIRONMENT_BACKUPS, RESTORE_VOLUME, RESTORE_FILES, RANSOMWARE_SCAN,
+    FILE_EXPLORE, CONFIGURE_OBJECT_STORE, CATALOG_SETUP,
+)
+DEFAULT_FAILURE = "The operation failed"
+
+
+class JobFailed(Exception):
+    """Raised by an ``on_complete`` callback to turn the job into FAILED with this message;
+    ``failed_volumes`` names the entries of a multi-volume job that failed (default: all)."""
+
+    def __init__(self, message: str, failed_volumes: Iterable[str] | None = None) -> None:
+        super().__init__(message)
+        self.failed_volumes = frozenset(failed_volumes) if failed_volumes is not None else None
+
+
+@dataclass
+class Job:
+    id: str
+    account_id: str
+    working_environment_id: str
+    type: str
+    created_at: float
+    duration: float
+    outcome: str = COMPLETE
+    error: str = ""
+    data: dict[str, Any] | None = None
+    failed_volumes: frozenset[str] | None = None
+    on_complete: Callable[[Job], None] | None = field(default=None, repr=False)
+    final_status: str | None = None
+    final_error: str = ""
+
+    def phase(self, now: float) -> str:
+        """Status by elapsed time alone (terminal only once the duration is over)."""
+        elapsed = now - self.created_at
+        if self.outcome == HOLD or elapsed < self.duration * 0.25:
+            return PENDING
+        if self.outcome == STUCK or elapsed < self.duration:
+            return IN_PROGRESS
+        return FAILED if self.outcome == FAIL else COMPLETED
+
+    def visible_status(self, now: float) -> str:
+        """Never report a terminal state before it is settled (and its effect applied)."""
+        if self.final_status:
+            return self.final_status
+        phase = self.phase(now)
+        return IN_PROGRESS if phase in (COMPLETED, FAILED) else phase
+
+    def settle(self) -> None:
+        if self.outcome == FAIL:
+            self._finish(FAILED, self.error or DEFAULT_FAILURE)
+            return
+        try:
+            if self.on_complete is not None:
+                self.on_complete(self)
+        except JobFailed as exc:
+            if exc.failed_volumes is not None:
+                self.failed_volumes = exc.failed_volumes
+            self._finish(FAILED, str(exc) or DEFAULT_FAILURE)
+            return
+        self._finish(COMPLETED, "")
+
+    def _finish(self, status: str, error: str) -> None:
+        self.final_status = status
+        self.final_error = error
+        volumes = ((self.data or {}).get("multi-volume-backup") or {}).get("volume")
+        if not isinstance(volumes, list):
+            return
+        for entry in volumes:
+            if "status" in entry:
+                continue  # already decided by on_complete
+            failed = status == FAILED and (self.failed_volumes is None or entry.get("id") in self.failed_volumes)
+            entry["status"] = FAILED if failed else "SUCCESS"
+            entry["error"] = error if failed else ""
+
+    def to_dict(self, now: float) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "working-environment-id": self.working_environment_id,
+            "type": self.type,
+            "status": self.visible_status(now),
+            "error": self.final_error,
+            "time": int(self.created_at * 1000),
+        }
+        if self.data is not None:
+            data["data"] = copy.deepcopy(self.data)  # serialised outside the lock
+        return data
+
+
+def multi_volume_data(volume_ids: Iterable[str]) -> dict[str, Any]:
+    """``data`` of a multi-volume job; per-volume results are filled in when it ends."""
+    return {"multi-volume-backup": {"volume": [{"id": volume_id} for volume_id in volume_ids]}}
+
+
+class JobsBackend:
+    def __init__(self, clock: Clock, ids: IdGenerator, default_duration: Callable[[], float]) -> None:
+        self.clock = clock
+        self.ids = ids
+        self._default_duration = default_duration
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.RLock()
+
+    def reset(self, ids: IdGenerator) -> None:
+        with self._lock:
+            self.ids = ids
+            self._jobs.clear()
+
+    def create(self, account_id: str, working_environment_id: str, type: str, *,  # noqa: A002 - API name
+               duration: float | None = None, outcome: str = COMPLETE, error: str = "",
+               data: dict[str, Any] | None = None, on_complete: Callable[[Job], None] | None = None,
+               failed_volumes: Iterable[str] | None = None, created_at: float | None = None) -> Job:
+        """Register a job. Write operations call this and return ``{"job-id": job.id}``.
+
+        ``on_complete`` applies the operation's state change when the job completes; it may
+        raise ``JobFailed`` to fail the job instead. ``failed_volumes`` limits which entries of
+        a multi-volume job fail (default: all of them).
+        """
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown job outcome {outcome!r}")
+        with self._lock:
+            job = Job(
+                id=self.ids.uuid(), account_id=account_id, working_environment_id=working_environment_id,
+                type=type, created_at=self.clock.now() if created_at is None else created_at,
+                duration=self._default_duration() if duration is None else max(0.0, duration),
+                outcome=outcome, error=error, data=data, on_complete=on_complete,
+                failed_volumes=frozenset(failed_volumes) if failed_volumes is not None else None,
+            )
+            self._jobs[job.id] = job
+            self._settle_due(job, self.clock.now())
+            return job
+
+    def _settle_due(self, job: Job, now: float) -> None:
+        if job.final_status is None and job.phase(now) in (COMPLETED, FAILED):
+            job.settle()
+
+    def tick(self) -> None:
+        """Settle every job whose time is up (runs ``on_complete`` callbacks)."""
+        now = self.clock.now()
+        with self._lock:
+            for job in list(self._jobs.values()):
+                self._settle_due(job, now)
+
+    def list_jobs(self, account_id: str, type: str | None = None,  # noqa: A002 - API name
+                  status: str | None = None) -> list[Job]:
+        """Newest first; ``type`` and ``status`` are exact matches (status case-insensitive)."""
+        self.tick()
+        now = self.clock.now()
+        with self._lock:
+            jobs = [j for j in self._jobs.values() if j.account_id == account_id
+                    and (type is None or j.type == type)
+                    and (status is None or j.visible_status(now) == status.upper())]
+        return sorted(jobs, key=lambda j: j.created_at, reverse=True)
+
+    def get_job(self, account_id: str, job_id: str) -> Job:
+        self.tick()
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.account_id != account_id:
+            raise NotFound(f"Job {job_id} not found")
+        return job
+
+    def all_jobs(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())

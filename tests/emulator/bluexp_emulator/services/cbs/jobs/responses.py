@@ -1,0 +1,26 @@
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Job category handlers: parse, call the backend, serialise."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bluexp_emulator.core.http import Request, Response, json_response
+from bluexp_emulator.core.params import query_str
+
+if TYPE_CHECKING:
+    from bluexp_emulator.emulator import Emulator
+
+
+def list_jobs(emulator: Emulator, request: Request) -> Response:
+    jobs = emulator.jobs.list_jobs(request.params["accountId"], type=query_str(request, "type"),
+                                   status=query_str(request, "status"))
+    now = emulator.clock.now()
+    return json_response({"job": [job.to_dict(now) for job in jobs]})
+
+
+def get_job(emulator: Emulator, request: Request) -> Response:
+    job = emulator.jobs.get_job(request.params["accountId"], request.params["jobId"])
+    # The API answers with an array even for one id.
+    return json_response({"job": [job.to_dict(emulator.clock.now())]})
