@@ -18,7 +18,7 @@ description:
     again. Do not put the lookup itself into C(module_defaults) or C(vars), where it would run once per task.
   - Access tokens last 24 hours; the modules fail with HTTP 401 when a token has expired.
 author:
-  - bluexp.cloud_backup maintainers
+  - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 options:
   refresh_token:
     description:

@@ -89,12 +89,11 @@ class JobWaiter:
                 return seen
             remaining = deadline - self._clock()
             if remaining <= 0:
-                raise JobTimeoutError(
-                    "Timed out after {0} s waiting for job(s) {1} (last status {2}). The work goes on in "
-                    "BlueXP: follow it with bluexp.cloud_backup.job_info and job_ids={1}, wait=true."
-                    .format(int(timeout), ", ".join(pending),
-                            ", ".join(str(seen[j].get("status")) for j in pending)),
-                    job_ids=pending, jobs=[snake_keys(seen[j]) for j in pending])
+                statuses = ", ".join(str(seen[j].get("status")) for j in pending)
+                message = ("Timed out after {0} s waiting for job(s) {1} (last status {2}). The work goes on in "
+                           "BlueXP: follow it with bluexp.cloud_backup.job_info and job_ids={1}, wait=true.")
+                raise JobTimeoutError(message.format(int(timeout), ", ".join(pending), statuses),
+                                      job_ids=pending, jobs=[snake_keys(seen[j]) for j in pending])
             self._sleep(min(interval, remaining))
             interval = min(self._max, interval * self._factor)
 

@@ -17,7 +17,7 @@ description:
     This is how a playbook picks up a job that another task started with O(wait=false), or that
     timed out.
 author:
-  - bluexp.cloud_backup maintainers
+  - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
   - bluexp.cloud_backup.connection
   - bluexp.cloud_backup.connection.ACTIONGROUP
@@ -139,12 +139,12 @@ ARGUMENT_SPEC = dict(
 def gather(client, params):
     ids = list(dict.fromkeys(params["job_ids"] or []))
     if ids:
-        found = [(job_id, job_api.get_job(client, job_id)) for job_id in ids]
-        missing = [job_id for job_id, job in found if job is None]
+        found = {job_id: job_api.get_job(client, job_id) for job_id in ids}
+        missing = [job_id for job_id, job in found.items() if job is None]
         if missing:
             raise ConfigurationError("job_ids: no job with ID {0} in account {1}.".format(
                 ", ".join(missing), client.account_id), missing=missing)
-        jobs = [job for _, job in found]
+        jobs = list(found.values())
     else:
         jobs = job_api.list_jobs(client, params["type"], params["status"])
     if params["working_environment_id"]:

@@ -16,7 +16,7 @@ description:
   - Optionally adds, per working environment, its volumes (with each volume's backup settings), storage
     VMs, IP spaces and ONTAP backup policies. Details that are not asked for cost no API call.
 author:
-  - bluexp.cloud_backup maintainers
+  - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
   - bluexp.cloud_backup.connection
   - bluexp.cloud_backup.connection.ACTIONGROUP
@@ -226,12 +226,12 @@ ARGUMENT_SPEC = dict(
 def gather(client, params):
     ids = params["working_environment_ids"]
     if ids:
-        found = [(we_id, wes.get_working_environment(client, we_id)) for we_id in dict.fromkeys(ids)]
-        missing = [we_id for we_id, record in found if record is None]
+        found = {we_id: wes.get_working_environment(client, we_id) for we_id in dict.fromkeys(ids)}
+        missing = [we_id for we_id, record in found.items() if record is None]
         if missing:
             raise ConfigurationError("working_environment_ids: no working environment with ID {0} in account {1}."
                                      .format(", ".join(missing), client.account_id), missing=missing)
-        records = [record for _, record in found]
+        records = list(found.values())
     else:
         records = wes.list_working_environments(client)
     records = wes.select(records, params["names"], params["providers"])
