@@ -100,3 +100,27 @@ def test_vvvv_output_holds_no_secret(way, bluexp_emulator, run_playbook, tmp_pat
     assert len(secrets) >= 3
     for secret in secrets:
         assert secret not in run.output, "a secret of kind {0} leaked in the output".format(way)
+
+
+LEAKY_PLAY = """
+- name: A careless play that prints its token
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Print the token (never do this)
+      ansible.builtin.debug:
+        msg: "{{ lookup('bluexp.cloud_backup.access_token') }}"
+"""
+
+
+def test_the_check_catches_a_printed_token(bluexp_emulator, run_playbook, tmp_path: Path):
+    """The scan above is only worth something if it sees a token that is printed."""
+    creds = bluexp_emulator.state()["credentials"]
+    playbook = tmp_path / "leaky.yml"
+    playbook.write_text(LEAKY_PLAY)
+    run = run_playbook(playbook, env={"BLUEXP_REFRESH_TOKEN": creds["refresh_token"],
+                                      "BLUEXP_AUTH_URL": bluexp_emulator.url})
+    assert run.rc == 0, run.output[-4000:]
+    tokens = bluexp_emulator.issued_tokens()
+    assert tokens and any(token in run.output for token in tokens)
