@@ -149,12 +149,13 @@ class BlueXPClient:
         method = method.upper()
         renewed = False
         while True:
-            all_headers = {"Accept": "application/json", "Authorization": "Bearer " + self.tokens.token()}
+            token = self.tokens.token()
+            all_headers = {"Accept": "application/json", "Authorization": "Bearer " + token}
             if body is not None:
                 all_headers["Content-Type"] = "application/json"
             all_headers.update(headers or {})
             response = self._send_with_retries(method, url, all_headers, body)
-            if response.status == 401 and not renewed and self.tokens.renew():
+            if response.status == 401 and not renewed and self.tokens.renew(token):
                 renewed = True
                 continue
             if response.status >= 400:

@@ -16,6 +16,7 @@ only; it is never logged, returned or written anywhere.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any, Callable, Mapping
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
@@ -126,17 +127,26 @@ class TokenProvider:
         self._post = post
         self._token: str | None = credential.static_token()
         self.exchanges = 0
+        # Details are fetched from several threads; they must share one exchange.
+        self._lock = threading.Lock()
 
     def token(self) -> str:
-        if self._token is None:
-            self._token = self._exchange()
-        return self._token
+        with self._lock:
+            if self._token is None:
+                self._token = self._exchange()
+            return self._token
 
-    def renew(self) -> bool:
-        """Forget a rejected token; True when a new one can be obtained."""
+    def renew(self, rejected: str | None = None) -> bool:
+        """Forget a rejected token; True when a new one can be obtained.
+
+        With `rejected`, only that token is forgotten: when several threads got 401 for the
+        same token, the first renews it and the others use the new one.
+        """
         if not self.credential.renewable:
             return False
-        self._token = None
+        with self._lock:
+            if rejected is None or self._token == rejected:
+                self._token = None
         return True
 
     def _exchange(self) -> str:

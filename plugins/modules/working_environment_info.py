@@ -211,6 +211,7 @@ working_environments:
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 
@@ -240,8 +241,10 @@ def gather(client, params):
         status = wes.backup_status_by_id(client, [r["id"] for r in records])
         for record in records:
             record["backup"] = status.get(record["id"], wes.not_activated())
-    for record in records:
-        record.update(wes.details_for(client, record, params["details"]))
+    if params["details"]:
+        details = map_concurrently(lambda record: wes.details_for(client, record, params["details"]), records)
+        for record, extra in zip(records, details):
+            record.update(extra)
     return records
 
 

@@ -193,6 +193,18 @@ def test_renew_forgets_the_token_and_the_next_call_exchanges_again(credential):
     assert provider.exchanges == 2
 
 
+def test_renewing_an_already_replaced_token_keeps_the_new_one(credential):
+    """Two threads got 401 for the same token: only the first renewal exchanges again."""
+    post = RecordingPost(ok("first"), ok("second"))
+    provider = TokenProvider(credential, AUTH_URL, post)
+    assert provider.token() == "first"
+    assert provider.renew("first") is True
+    assert provider.token() == "second"
+    assert provider.renew("first") is True
+    assert provider.token() == "second"
+    assert provider.exchanges == 2
+
+
 # --- OAuth error bodies ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("credential, status, body, code, description", [
