@@ -193,6 +193,8 @@ def test_renew_forgets_the_token_and_the_next_call_exchanges_again(credential):
     assert provider.exchanges == 2
 
 
+@pytest.mark.parametrize("credential", [RefreshToken(REFRESH_TOKEN), ServiceAccount(CLIENT_ID, CLIENT_SECRET)],
+                         ids=["refresh token", "service account"])
 def test_renewing_an_already_replaced_token_keeps_the_new_one(credential):
     """Two threads got 401 for the same token: only the first renewal exchanges again."""
     post = RecordingPost(ok("first"), ok("second"))
