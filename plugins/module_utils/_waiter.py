@@ -100,8 +100,8 @@ class JobWaiter:
 
 def job_failed(job: dict[str, Any]) -> JobFailedError:
     items = failed_items(job)
-    msg = "Job {0} ({1}) failed: {2}".format(job.get("id"), job.get("type") or "unknown type",
-                                           job.get("error") or "no error message was given")
+    msg = "Job {0} ({1}) failed: {2}".format(
+        job.get("id"), job.get("type") or "unknown type", job.get("error") or "no error message was given")
     if items:
         msg += " Failed items: " + "; ".join(
             "{0}: {1}".format(i.get("volume_id") or i.get("batch_id"), i.get("error")) for i in items)
