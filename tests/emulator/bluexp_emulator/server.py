@@ -71,6 +71,9 @@ def process(emulator: Emulator, request: Request) -> Response | None:
 
 class EmulatorRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like the real gateway
+    # Headers and body go out in separate writes; with Nagle's algorithm on, a kept-alive
+    # connection then waits for the client's delayed ACK (about 40 ms) on every response.
+    disable_nagle_algorithm = True
     server_version = "BlueXPEmulator/1.0"
     server: EmulatorHTTPServer
 
