@@ -62,7 +62,7 @@ def fleet_table(sizes: list[int], latency_ms: float, repeat: int) -> None:
             runs = {}
             for workers in (1, _fanout.MAX_WORKERS):
                 times = []
-                for _ in range(repeat):
+                for _attempt in range(repeat):
                     before = emulator.counters()["requests"]
                     elapsed, count, peak = gather(emulator.url, workers, DETAILS)
                     requests = emulator.counters()["requests"] - before
