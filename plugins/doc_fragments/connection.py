@@ -115,6 +115,21 @@ options:
     default: 1800
 """
 
+    # How stateful modules name their working environment.
+    WORKING_ENVIRONMENT = r"""
+options:
+  working_environment_id:
+    description:
+      - ID of the working environment, for example C(VsaWorkingEnvironment-99hPYEgk).
+      - Exactly one of O(working_environment_id) and O(working_environment_name) is required.
+    type: str
+  working_environment_name:
+    description:
+      - Exact name of the working environment. The module fails, listing the IDs, when several
+        working environments have that name, and lists close names when none has it.
+    type: str
+"""
+
     # Attributes every module shares.
     ACTIONGROUP = r"""
 attributes:

@@ -49,6 +49,20 @@ def wait_argument_spec(wait_default: bool = True) -> dict[str, dict[str, Any]]:
     )
 
 
+def working_environment_argument_spec() -> dict[str, dict[str, Any]]:
+    """How a stateful module names its working environment: by ID or by exact name."""
+    return dict(
+        working_environment_id=dict(type="str"),
+        working_environment_name=dict(type="str"),
+    )
+
+
+WORKING_ENVIRONMENT_RULES = dict(
+    mutually_exclusive=[("working_environment_id", "working_environment_name")],
+    required_one_of=[("working_environment_id", "working_environment_name")],
+)
+
+
 def module_argument_spec(own: dict[str, dict[str, Any]], with_wait: bool = False,
                          wait_default: bool = True) -> dict[str, dict[str, Any]]:
     """A module's full argument spec: its own options plus the shared ones."""

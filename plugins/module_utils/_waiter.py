@@ -38,7 +38,9 @@ def failed_items(job: dict[str, Any]) -> list[dict[str, Any]]:
     """Per-volume and per-file-batch failures reported inside a job's data."""
     data = job.get("data") or {}
     items = []
-    for volume in (data.get("multi-volume-backup") or {}).get("volume") or []:
+    # Raw jobs use the API's kebab-case keys; jobs already returned to a module use snake_case.
+    multi = data.get("multi-volume-backup") or data.get("multi_volume_backup") or {}
+    for volume in multi.get("volume") or []:
         if volume.get("status") == "FAILED":
             items.append({"volume_id": volume.get("id"), "error": volume.get("error", "")})
     for batch in (data.get("restore") or {}).get("batch") or []:
@@ -49,12 +51,13 @@ def failed_items(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class JobWaiter:
-    def __init__(self, client: Any, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, first_interval: float = 1.0,
+    def __init__(self, client: Any, sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] | None = None, first_interval: float = 1.0,
                  max_interval: float = 15.0, factor: float = 1.5) -> None:
         self._client = client
-        self._sleep = sleep
-        self._clock = clock
+        # Looked up at call time so that tests patching time.sleep reach every waiter.
+        self._sleep = sleep or time.sleep
+        self._clock = clock or time.monotonic
         self._first = first_interval
         self._max = max_interval
         self._factor = factor

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from typing import Any, Iterable
 
@@ -35,6 +36,32 @@ def list_working_environments(client: Any) -> list[dict[str, Any]]:
 def get_working_environment(client: Any, we_id: str) -> dict[str, Any] | None:
     record = client.cbs("GET", "v1", "working-environment", we_id, not_found_ok=True)
     return _we(record) if record else None
+
+
+def resolve(client: Any, we_id: str | None, we_name: str | None) -> dict[str, Any]:
+    """The one working environment named by ID or by exact name.
+
+    A name that matches none fails listing the close names; one that matches several
+    fails listing their IDs, since acting on the wrong cluster is worse than stopping.
+    """
+    if we_id:
+        record = get_working_environment(client, we_id)
+        if record is None:
+            raise ConfigurationError("working_environment_id: no working environment with ID {0} in account {1}."
+                                     .format(we_id, client.account_id), option="working_environment_id")
+        return record
+    records = list_working_environments(client)
+    matches = [r for r in records if r.get("name") == we_name]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        ids = ", ".join(r["id"] for r in matches)
+        raise ConfigurationError("working_environment_name: {0} working environments are named {1!r}: {2}. Use "
+                                 "working_environment_id.".format(len(matches), we_name, ids),
+                                 option="working_environment_name")
+    close = difflib.get_close_matches(we_name or "", [r.get("name") or "" for r in records], n=5)
+    raise ConfigurationError("working_environment_name: no working environment is named {0!r}{1}.".format(
+        we_name, "; close names: " + ", ".join(close) if close else ""), option="working_environment_name")
 
 
 def select(records: list[dict[str, Any]], names: Iterable[str] | None, providers: Iterable[str] | None) -> list[dict[str, Any]]:

@@ -30,6 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token-latency-ms", type=float, default=defaults.token_latency_ms)
     parser.add_argument("--job-duration-s", type=float, default=defaults.job_duration_s)
     parser.add_argument("--token-ttl-s", type=float, default=defaults.token_ttl_s)
+    parser.add_argument("--backup-interval-s", type=float, default=defaults.backup_interval_s,
+                        help="emulator seconds per scheduled 'hourly' backup (0: no scheduled backups)")
     parser.add_argument("--refresh-token", default=defaults.refresh_token)
     parser.add_argument("--client-id", default=defaults.client_id, help="service account client id")
     parser.add_argument("--client-secret", default=defaults.client_secret, help="service account client secret")
@@ -55,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     config = EmulatorConfig(
         seed=args.seed, fleet_size=args.fleet_size, accounts=args.accounts, connectors=args.connectors,
         latency_ms=args.latency_ms, token_latency_ms=args.token_latency_ms, job_duration_s=args.job_duration_s,
-        token_ttl_s=args.token_ttl_s, refresh_token=args.refresh_token, client_id=args.client_id,
-        client_secret=args.client_secret,
+        token_ttl_s=args.token_ttl_s, backup_interval_s=args.backup_interval_s, refresh_token=args.refresh_token,
+        client_id=args.client_id, client_secret=args.client_secret,
     )
     server = EmulatorHTTPServer(Emulator(config), args.host, args.port, use_tls=args.tls,
                                 cert_file=args.cert_file, verbose=args.verbose)

@@ -12,7 +12,7 @@ DEFAULT_CLIENT_ID = "emulator-client-id"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
 
 # Options that POST /_emulator/config may change while running.
-RUNTIME_OPTIONS = ("latency_ms", "token_latency_ms", "job_duration_s", "token_ttl_s")
+RUNTIME_OPTIONS = ("latency_ms", "token_latency_ms", "job_duration_s", "token_ttl_s", "backup_interval_s")
 # Options that POST /_emulator/reset may change.
 SEED_OPTIONS = ("seed", "fleet_size", "accounts", "connectors")
 
@@ -27,6 +27,9 @@ class EmulatorConfig:
     token_latency_ms: float = 0.0
     job_duration_s: float = 2.0
     token_ttl_s: float = 86400.0
+    # Compressed schedule: one "hourly" backup per this many seconds of emulator time
+    # (daily = 24x, weekly = 168x ...); 0 turns scheduled backups off.
+    backup_interval_s: float = 60.0
     refresh_token: str = DEFAULT_REFRESH_TOKEN
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
@@ -48,5 +51,6 @@ LIMITS: dict[str, tuple[float, float]] = {
     "token_latency_ms": (0, 600_000),
     "job_duration_s": (0, 86_400),
     "token_ttl_s": (0, 10 * 86_400),
+    "backup_interval_s": (0, 86_400),
 }
 INTEGER_OPTIONS = frozenset({"seed", "fleet_size", "accounts", "connectors"})

@@ -49,9 +49,10 @@ class Emulator:
         self.ids = IdGenerator(self.config.seed)
         self.tenancy = TenancyBackend()
         self.auth = AuthBackend(self.clock, self.tenancy, self._credentials(), self.config.token_ttl_s)
-        self.working_environments = WorkingEnvironmentsBackend()
-        self.backup = BackupBackend(self.working_environments)
         self.jobs = JobsBackend(self.clock, self.ids, lambda: self.config.job_duration_s)
+        self.working_environments = WorkingEnvironmentsBackend(self.jobs)
+        self.backup = BackupBackend(self.working_environments, self.jobs, self.clock, lambda: self.ids,
+                                    lambda: self.config.backup_interval_s)
         self.faults = FaultRegistry(self.config.seed)
         self.requests = RequestLog(Redactor(self.auth.secret_values))
         self.router = Router(API_ROUTES)
@@ -83,20 +84,25 @@ class Emulator:
                 fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in account.connectors])
                 self.working_environments.load(account.id, fleet)
                 seed_jobs(self.jobs, account.id, fleet, activated, self.ids, now_ms)
+            self.backup.scheduler.touch()
 
     def configure(self, **changes: Any) -> None:
         with self.lock:
+            self.tick()  # what was due at the old pace happens at the old pace
             self.config = replace(self.config, **changes)
             self.auth.ttl_s = self.config.token_ttl_s
+            if "backup_interval_s" in changes:
+                self.backup.restart_schedules()
 
     def tick(self) -> None:
-        """Apply everything that became due with time (job completions)."""
+        """Apply everything that became due with time: job completions, then scheduled backups."""
         with self.lock:
             self.jobs.tick()
+            self.backup.tick()
 
     def summary(self) -> dict[str, Any]:
         with self.lock:
-            self.jobs.tick()
+            self.tick()
             accounts = []
             for account in self.tenancy.accounts:
                 wes = self.working_environments.list_working_environments(account.id)
@@ -111,6 +117,12 @@ class Emulator:
                         "connector_id": we.connector_id, "backup_enabled": we.backup is not None,
                         "volumes": len(we.volumes),
                         "protected_volumes": sum(1 for v in we.volumes if v.backup is not None),
+                        # Enough to pick a volume for a test (e.g. a SnapLock or a DP one).
+                        "volume_list": [{
+                            "id": v.file_system_id, "name": v.name, "svm": v.svm, "type": v.type,
+                            "snaplock": v.is_snaplock, "backup_status": v.backup.status if v.backup else None,
+                            "backups": len(v.backup.snapshots) if v.backup else 0,
+                        } for v in we.volumes],
                     } for we in wes],
                 })
             return {
@@ -137,7 +149,7 @@ class Emulator:
             route, params = match or self.router.resolve(request.method, request.path)
             request.route, request.params = route, params
             with self.lock:
-                self.jobs.tick()
+                self.tick()
                 if route.guard is not None:
                     route.guard(self, request)
                 if request.body_error and route.kind != "token":
@@ -145,7 +157,11 @@ class Emulator:
                 if route.validate and self.spec is not None:
                     self.spec.validate_request(route.method, route.template, request.query,
                                                request.headers, request.body)
-                return route.handler(self, request)
+                try:
+                    return route.handler(self, request)
+                finally:
+                    if request.method != "GET" and route.kind == "api":
+                        self.backup.scheduler.touch()  # a write may have changed any schedule
         except EmulatorError as exc:
             return exc.to_response()
         except Exception:  # noqa: BLE001 - a bug must still produce a well-formed 500

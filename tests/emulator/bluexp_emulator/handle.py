@@ -79,6 +79,10 @@ class EmulatorHandle:
     def add_fault(self, **rule: Any) -> Any:
         return self.control("POST", "faults", rule)
 
+    def add_job_fault(self, **rule: Any) -> Any:
+        """Make the next matching job fail or hang (``job_type``, ``volume_id``, ``outcome``...)."""
+        return self.control("POST", "job-faults", rule)
+
     def issued_tokens(self) -> list[str]:
         """Tokens issued so far, for tests that check output for leaks (in-process only:
         the control API never returns a token)."""

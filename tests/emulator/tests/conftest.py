@@ -19,12 +19,18 @@ from bluexp_emulator.pytest_plugin import (  # noqa: E402,F401 pylint: disable=u
     bluexp_emulator_session,
     pytest_configure,
 )
+from backup_flow import Flow  # noqa: E402
 from emulator_client import Client  # noqa: E402
 
 
 @pytest.fixture
 def client(bluexp_emulator: EmulatorHandle) -> Client:
     return Client(bluexp_emulator)
+
+
+@pytest.fixture
+def flow(client: Client) -> Flow:
+    return Flow(client)
 
 
 @pytest.fixture(scope="session")

@@ -131,3 +131,26 @@ def test_unknown_or_foreign_job_is_404(client: Client) -> None:
     assert client.cbs(f"/api/v1/job/{job['id']}").status == 404
     assert client.cbs(f"/api/v1/job/{job['id']}", account=other["id"],
                       x_agent_id=other["connectors"][0]["x-agent-id"]).status == 200
+
+
+def test_job_faults_are_validated_listed_and_cleared(client: Client) -> None:
+    from bluexp_emulator import ControlError
+
+    with pytest.raises(ControlError, match="unknown job fault fields: outcom"):
+        client.handle.add_job_fault(outcom="fail")
+    with pytest.raises(ControlError, match="'outcome' must be one of fail, stuck"):
+        client.handle.add_job_fault(outcome="explode")
+    fault = client.handle.add_job_fault(job_type="backup-volumes", volume_id="v1", count="2")
+    assert (fault["id"], fault["count"], fault["outcome"]) == ("job-fault-1", 2, "fail")
+    assert client.handle.control("GET", "job-faults")["job_faults"] == [fault]
+    assert client.handle.control("DELETE", "job-faults") == {"deleted": 1}
+    client.handle.add_job_fault(job_type="x")
+    client.handle.reset()
+    assert client.handle.control("GET", "job-faults") == {"job_faults": []}
+
+
+@manual_clock
+def test_control_created_jobs_ignore_job_faults(client: Client) -> None:
+    client.handle.add_job_fault(job_type="restore-volume")
+    job = client.handle.control("POST", "jobs", {"type": "restore-volume", "duration_s": 0})
+    assert _job(client, job["id"])["status"] == "COMPLETED"

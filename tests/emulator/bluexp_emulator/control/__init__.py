@@ -1,4 +1,4 @@
 # Copyright (c) bluexp.cloud_backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Control API under /_emulator/: seeding, configuration, faults, tokens, jobs, request log."""
+"""Control API under /_emulator/: seeding, configuration, faults, job faults, tokens, jobs, request log."""

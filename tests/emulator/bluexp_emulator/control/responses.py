@@ -85,6 +85,18 @@ def delete_fault(emulator: Emulator, request: Request) -> Response:
     return json_response({"deleted": 1})
 
 
+def add_job_fault(emulator: Emulator, request: Request) -> Response:
+    return json_response(emulator.jobs.add_fault(_body(request)).to_dict(), status=201)
+
+
+def list_job_faults(emulator: Emulator, request: Request) -> Response:
+    return json_response({"job_faults": [fault.to_dict() for fault in emulator.jobs.list_faults()]})
+
+
+def clear_job_faults(emulator: Emulator, request: Request) -> Response:
+    return json_response({"deleted": emulator.jobs.clear_faults()})
+
+
 def expire_tokens(emulator: Emulator, request: Request) -> Response:
     return json_response({"expired": emulator.auth.expire_all()})
 
@@ -139,7 +151,7 @@ def create_job(emulator: Emulator, request: Request) -> Response:
     job = emulator.jobs.create(
         account_id, we_id, _string(payload, "type") or jobs.BACKUP_WORKING_ENVIRONMENT,
         duration=duration, outcome=outcome, error=_string(payload, "error") or "", data=data,
-        failed_volumes=_string_list(payload, "failed_volumes"),
+        failed_volumes=_string_list(payload, "failed_volumes"), faults=False,
     )
     return json_response(job.to_dict(emulator.clock.now()), status=201)
 

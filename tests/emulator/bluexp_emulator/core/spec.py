@@ -140,9 +140,9 @@ class Spec:
                     self._docs[name] = _load_yaml(path)
             return self._docs[name]
 
-    def find(self, method: str, template: str) -> tuple[str, dict[str, Any]] | None:
-        """The first spec file (in priority order) that declares this operation."""
-        for name in (PRIMARY, TENANCY, FALLBACK):
+    def find(self, method: str, template: str, source: str | None = None) -> tuple[str, dict[str, Any]] | None:
+        """The first spec file (in priority order, or only ``source``) that declares this operation."""
+        for name in (source,) if source else (PRIMARY, TENANCY, FALLBACK):
             doc = self._doc(name)
             operation = ((doc or {}).get("paths", {}).get(template) or {}).get(method.lower())
             if operation:
@@ -152,8 +152,9 @@ class Spec:
     def has_operation(self, method: str, template: str) -> bool:
         return self.find(method, template) is not None
 
-    def response_schema(self, method: str, template: str, status: str = "200") -> dict[str, Any] | None:
-        found = self.find(method, template)
+    def response_schema(self, method: str, template: str, status: str = "200",
+                        source: str | None = None) -> dict[str, Any] | None:
+        found = self.find(method, template, source)
         if found is None:
             return None
         response = found[1].get("responses", {}).get(status) or {}

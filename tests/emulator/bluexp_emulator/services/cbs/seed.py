@@ -214,15 +214,21 @@ class FleetBuilder:
             snapshot = CloudSnapshot(
                 id=self.ids.uuid(), name=f"{label}.{stamp:%Y-%m-%d_%H%M}", creation_time_ms=created,
                 size_bytes=int(volume.used_bytes * (1.0 if baseline else rng.uniform(0.01, 0.1))),
-                archived=archived, object_lock=object_lock,
+                archived=archived, object_lock=object_lock, label=label,
             )
+            if policy.archive_after_days is not None and not archived:
+                snapshot.archive_at_ms = created + policy.archive_after_days * _DAY_MS
             if object_lock != "NONE":
                 snapshot.ransomware_scan_status = "PROTECTED"
                 snapshot.last_ransomware_scan_ms = created + _HOUR_MS
+                # History is in real time: locked for its label's retention span.
+                keep = policy.retention_of(label) or 1
+                snapshot.locked_until_ms = created + keep * _LABEL_SPACING_MS.get(label, _DAY_MS)
             snapshots.append(snapshot)
         return VolumeBackup(
             status=VOLUME_PAUSED if rng.random() < 0.15 else VOLUME_ACTIVE, policy_name=policy.name,
             snapshots=snapshots, last_backup_failed=rng.random() < 0.05, object_lock=object_lock,
+            anchor_ms=self.now_ms,  # scheduled backups start from the seeding moment
         )
 
 
@@ -233,7 +239,7 @@ def seed_jobs(backend: jobs.JobsBackend, account_id: str, fleet: list[WorkingEnv
     enabled = [we for we in fleet if we.id in activated][:3]
     for we in enabled:
         backend.create(account_id, we.id, jobs.BACKUP_WORKING_ENVIRONMENT, duration=rng.randint(120, 900),
-                       created_at=activated[we.id] / 1000)
+                       created_at=activated[we.id] / 1000, faults=False)
     for position, we in enumerate(enabled[:2]):
         volumes = [v.file_system_id for v in we.volumes if v.backup is not None][:3]
         if not volumes:
@@ -244,5 +250,5 @@ def seed_jobs(backend: jobs.JobsBackend, account_id: str, fleet: list[WorkingEnv
             account_id, we.id, jobs.BACKUP_VOLUMES, duration=rng.randint(60, 600), created_at=created,
             outcome=jobs.FAIL if failing else jobs.COMPLETE,
             error="SnapMirror transfer failed: the object store is not reachable" if failing else "",
-            data=jobs.multi_volume_data(volumes), failed_volumes=volumes[:1] if failing else None,
+            data=jobs.multi_volume_data(volumes), failed_volumes=volumes[:1] if failing else None, faults=False,
         )

@@ -1,4 +1,4 @@
 # Copyright (c) bluexp.cloud_backup contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Backup category (read side): backup configuration of WEs, backed-up volumes, cloud snapshots."""
+"""Backup category: activation and configuration of WEs, volume backup settings, cloud backups."""

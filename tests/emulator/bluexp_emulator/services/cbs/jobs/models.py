@@ -12,13 +12,14 @@ later than the first response that reports the job as COMPLETED.
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bluexp_emulator.core.clock import Clock
-from bluexp_emulator.core.errors import NotFound
+from bluexp_emulator.core.errors import BadRequest, NotFound
 from bluexp_emulator.core.ids import IdGenerator
 
 PENDING = "PENDING"
@@ -40,6 +41,7 @@ MODIFY_WORKING_ENVIRONMENT = "modify-working-environment"
 UNREGISTER_WORKING_ENVIRONMENT = "unregister-working-environment"
 BACKUP_VOLUMES = "backup-volumes"
 BACKUP_VOLUME = "backup-volume"
+ADHOC_BACKUP = "adhoc-backup"
 MODIFY_VOLUMES = "modify-volumes"
 REMOVE_VOLUME_BACKUP = "remove-volume-backup"
 DELETE_VOLUME_BACKUPS = "delete-volume-backups"
@@ -52,7 +54,7 @@ CONFIGURE_OBJECT_STORE = "configure-object-store"
 CATALOG_SETUP = "catalog-setup"
 JOB_TYPES = (
     BACKUP_WORKING_ENVIRONMENT, MODIFY_WORKING_ENVIRONMENT, UNREGISTER_WORKING_ENVIRONMENT,
-    BACKUP_VOLUMES, BACKUP_VOLUME, MODIFY_VOLUMES, REMOVE_VOLUME_BACKUP, DELETE_VOLUME_BACKUPS,
+    BACKUP_VOLUMES, BACKUP_VOLUME, ADHOC_BACKUP, MODIFY_VOLUMES, REMOVE_VOLUME_BACKUP, DELETE_VOLUME_BACKUPS,
     DELETE_WORKING_ENVIRONMENT_BACKUPS, RESTORE_VOLUME, RESTORE_FILES, RANSOMWARE_SCAN,
     FILE_EXPLORE, CONFIGURE_OBJECT_STORE, CATALOG_SETUP,
 )
@@ -81,6 +83,9 @@ class Job:
     data: dict[str, Any] | None = None
     failed_volumes: frozenset[str] | None = None
     on_complete: Callable[[Job], None] | None = field(default=None, repr=False)
+    on_fail: Callable[[Job], None] | None = field(default=None, repr=False)
+    # Volumes a job fault forces to fail in a multi-volume job: id -> error.
+    forced_failures: dict[str, str] = field(default_factory=dict)
     final_status: str | None = None
     final_error: str = ""
 
@@ -103,6 +108,8 @@ class Job:
     def settle(self) -> None:
         if self.outcome == FAIL:
             self._finish(FAILED, self.error or DEFAULT_FAILURE)
+            if self.on_fail is not None:
+                self.on_fail(self)  # undo what the request prepared (e.g. a pending status)
             return
         try:
             if self.on_complete is not None:
@@ -146,28 +153,122 @@ def multi_volume_data(volume_ids: Iterable[str]) -> dict[str, Any]:
     return {"multi-volume-backup": {"volume": [{"id": volume_id} for volume_id in volume_ids]}}
 
 
+def set_volume_result(job: Job, volume_id: str, error: str = "") -> None:
+    """Record one volume's outcome in a multi-volume job (an empty error means SUCCESS)."""
+    for entry in ((job.data or {}).get("multi-volume-backup") or {}).get("volume") or []:
+        if entry.get("id") == volume_id:
+            entry["status"] = FAILED if error else "SUCCESS"
+            entry["error"] = error
+
+
+_JOB_FAULT_FIELDS = {"job_type", "working_environment_id", "volume_id", "outcome", "error", "count"}
+
+
+@dataclass
+class JobFault:
+    """Makes the next matching job(s) fail or hang; with ``volume_id`` in a multi-volume job,
+    only that volume fails and the others go through."""
+
+    id: str
+    job_type: str | None = None
+    working_environment_id: str | None = None
+    volume_id: str | None = None
+    outcome: str = FAIL
+    error: str = ""
+    count: int = 1
+    fired: int = 0
+
+    def matches(self, type: str, we_id: str, volume_ids: frozenset[str]) -> bool:  # noqa: A002 - API name
+        return (self.count > 0 and (self.job_type is None or self.job_type == type)
+                and (self.working_environment_id is None or self.working_environment_id == we_id)
+                and (self.volume_id is None or self.volume_id in volume_ids))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "job_type": self.job_type, "working_environment_id": self.working_environment_id,
+                "volume_id": self.volume_id, "outcome": self.outcome, "error": self.error, "count": self.count,
+                "fired": self.fired}
+
+
+def parse_job_fault(payload: Any, fault_id: str) -> JobFault:
+    """Strict, so a typo in a test's fault definition fails loudly instead of never matching."""
+    if not isinstance(payload, dict):
+        raise BadRequest("job fault definition must be a JSON object")
+    unknown = set(payload) - _JOB_FAULT_FIELDS
+    if unknown:
+        raise BadRequest(f"unknown job fault fields: {', '.join(sorted(unknown))}")
+    for name in ("job_type", "working_environment_id", "volume_id", "error"):
+        if payload.get(name) is not None and not isinstance(payload[name], str):
+            raise BadRequest(f"job fault field '{name}' must be a string")
+    outcome = payload.get("outcome", FAIL)
+    if outcome not in (FAIL, STUCK):
+        raise BadRequest(f"job fault field 'outcome' must be one of {FAIL}, {STUCK}")
+    count = payload.get("count", 1)
+    if isinstance(count, str) and count.isdigit():
+        count = int(count)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise BadRequest("job fault field 'count' must be an integer >= 1")
+    return JobFault(id=fault_id, job_type=payload.get("job_type"),
+                    working_environment_id=payload.get("working_environment_id"),
+                    volume_id=payload.get("volume_id"), outcome=outcome, error=payload.get("error") or "",
+                    count=count)
+
+
 class JobsBackend:
     def __init__(self, clock: Clock, ids: IdGenerator, default_duration: Callable[[], float]) -> None:
         self.clock = clock
         self.ids = ids
         self._default_duration = default_duration
         self._jobs: dict[str, Job] = {}
+        self._faults: list[JobFault] = []
+        self._fault_ids = itertools.count(1)
         self._lock = threading.RLock()
 
     def reset(self, ids: IdGenerator) -> None:
         with self._lock:
             self.ids = ids
             self._jobs.clear()
+            self.clear_faults()
+            self._fault_ids = itertools.count(1)
+
+    # -- job faults ----------------------------------------------------------------------
+    def add_fault(self, payload: Any) -> JobFault:
+        with self._lock:
+            fault = parse_job_fault(payload, "")
+            fault.id = f"job-fault-{next(self._fault_ids)}"  # only accepted faults use a number
+            self._faults.append(fault)
+            return fault
+
+    def list_faults(self) -> list[JobFault]:
+        with self._lock:
+            return list(self._faults)
+
+    def clear_faults(self) -> int:
+        with self._lock:
+            count = len(self._faults)
+            self._faults = []
+            return count
+
+    def _take_fault(self, type: str, we_id: str, volume_ids: frozenset[str]) -> JobFault | None:  # noqa: A002
+        for fault in self._faults:
+            if fault.matches(type, we_id, volume_ids):
+                fault.count -= 1
+                fault.fired += 1
+                return fault
+        return None
 
     def create(self, account_id: str, working_environment_id: str, type: str, *,  # noqa: A002 - API name
                duration: float | None = None, outcome: str = COMPLETE, error: str = "",
                data: dict[str, Any] | None = None, on_complete: Callable[[Job], None] | None = None,
-               failed_volumes: Iterable[str] | None = None, created_at: float | None = None) -> Job:
+               on_fail: Callable[[Job], None] | None = None, failed_volumes: Iterable[str] | None = None,
+               volume_ids: Iterable[str] = (), created_at: float | None = None, faults: bool = True) -> Job:
         """Register a job. Write operations call this and return ``{"job-id": job.id}``.
 
         ``on_complete`` applies the operation's state change when the job completes; it may
-        raise ``JobFailed`` to fail the job instead. ``failed_volumes`` limits which entries of
-        a multi-volume job fail (default: all of them).
+        raise ``JobFailed`` to fail the job instead. ``on_fail`` runs when the job fails
+        without ``on_complete`` having run (an injected outcome). ``failed_volumes`` limits
+        which entries of a multi-volume job fail (default: all of them). ``volume_ids`` are
+        the volumes the job works on, matched against job faults (``faults=False`` skips them,
+        for jobs whose outcome is already chosen).
         """
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown job outcome {outcome!r}")
@@ -176,12 +277,31 @@ class JobsBackend:
                 id=self.ids.uuid(), account_id=account_id, working_environment_id=working_environment_id,
                 type=type, created_at=self.clock.now() if created_at is None else created_at,
                 duration=self._default_duration() if duration is None else max(0.0, duration),
-                outcome=outcome, error=error, data=data, on_complete=on_complete,
+                outcome=outcome, error=error, data=data, on_complete=on_complete, on_fail=on_fail,
                 failed_volumes=frozenset(failed_volumes) if failed_volumes is not None else None,
             )
+            fault = self._take_fault(type, working_environment_id, frozenset(volume_ids)) if faults else None
+            if fault is not None:
+                self._apply_fault(job, fault)
             self._jobs[job.id] = job
             self._settle_due(job, self.clock.now())
             return job
+
+    @staticmethod
+    def _apply_fault(job: Job, fault: JobFault) -> None:
+        multi = ((job.data or {}).get("multi-volume-backup") or {}).get("volume")
+        if fault.volume_id is not None and fault.outcome == FAIL and isinstance(multi, list):
+            job.forced_failures[fault.volume_id] = fault.error or f"Injected failure for volume {fault.volume_id}"
+            return
+        job.outcome = fault.outcome
+        job.error = fault.error or DEFAULT_FAILURE
+
+    def unfinished(self, account_id: str, we_id: str, types: Iterable[str]) -> list[Job]:
+        """Jobs of these types on this WE that have not ended (stuck ones included)."""
+        wanted = set(types)
+        with self._lock:
+            return [j for j in self._jobs.values() if j.account_id == account_id and j.working_environment_id == we_id
+                    and j.type in wanted and j.final_status is None]
 
     def _settle_due(self, job: Job, now: float) -> None:
         if job.final_status is None and job.phase(now) in (COMPLETED, FAILED):

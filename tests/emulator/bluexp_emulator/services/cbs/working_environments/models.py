@@ -8,7 +8,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bluexp_emulator.core.errors import NotFound
+from bluexp_emulator.core.errors import BadRequest, NotFound
+from bluexp_emulator.services.cbs.jobs import models as jobs
+from bluexp_emulator.services.cbs.jobs.models import Job, JobsBackend
+from bluexp_emulator.services.cbs.working_environments.listing import Entry, list_directory, normalise
+from bluexp_emulator.services.cbs.working_environments.policies import (
+    NO_LOCK,
+    OntapBackupPolicy,
+    PolicyInput,
+    PolicyRule,
+    check_archive,
+    default_name,
+    parse_archive,
+    parse_rules,
+    policy_id,
+    requested_lock,
+)
+
+__all__ = ["Aggregate", "IpSpace", "ObjectStore", "ObjectStoreInput", "OntapBackupPolicy", "PolicyRule", "Svm",
+           "Volume", "WorkingEnvironment", "WorkingEnvironmentsBackend"]
+
+# Object store (ONTAP cloud target) statuses; the real values are not documented.
+OBJECT_STORE_CONFIGURED = "CONFIGURED"
+OBJECT_STORE_IN_PROGRESS = "IN_PROGRESS"
+OBJECT_STORE_FAILED = "FAILED"
+OBJECT_STORE_PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS", "ONTAP_S3")
 
 if TYPE_CHECKING:
     from bluexp_emulator.services.cbs.backup.models import BackupConfig, VolumeBackup
@@ -52,36 +76,6 @@ class IpSpace:
 
 
 @dataclass
-class PolicyRule:
-    label: str
-    retention: int
-
-
-@dataclass
-class OntapBackupPolicy:
-    """An ONTAP SnapMirror-to-cloud policy of the WE (what backup-policy endpoints manage)."""
-
-    name: str
-    rules: list[PolicyRule]
-    archive_after_days: int | None = None
-    object_lock: str = "NONE"
-
-    def summary_dict(self) -> dict[str, Any]:
-        """The ``backup-policy`` object embedded in WE and volume backup views."""
-        data: dict[str, Any] = {"name": self.name,
-                                "rule": [{"label": r.label, "retention": str(r.retention)} for r in self.rules]}
-        if self.archive_after_days is not None:
-            data["archive-after-days"] = str(self.archive_after_days)
-        return data
-
-    def to_dict(self, attached_volumes: int) -> dict[str, Any]:
-        data = self.summary_dict()
-        data["attached-volumes-count"] = str(attached_volumes)
-        data["object-lock"] = self.object_lock
-        return data
-
-
-@dataclass
 class Volume:
     file_system_id: str
     name: str
@@ -122,6 +116,30 @@ class Volume:
 
 
 @dataclass
+class ObjectStore:
+    """An ONTAP cloud target configured through configure-object-store."""
+
+    name: str
+    provider: str
+    ip_space: str
+    region: str
+    storage_server: str
+    status: str
+
+
+@dataclass
+class ObjectStoreInput:
+    """A configure-object-store body; ``blocks`` maps provider blocks sent (v2) to their provider."""
+
+    cloud_provider: str
+    name: str
+    ip_space: str | None = None
+    region: str | None = None
+    storage_server: str | None = None
+    blocks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class WorkingEnvironment:
     id: str
     name: str
@@ -138,6 +156,7 @@ class WorkingEnvironment:
     volumes: list[Volume] = field(default_factory=list)
     policies: list[OntapBackupPolicy] = field(default_factory=list)
     backup: BackupConfig | None = None
+    object_stores: dict[str, ObjectStore] = field(default_factory=dict)
 
     def to_dict(self, partial: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -168,14 +187,21 @@ class WorkingEnvironment:
 class WorkingEnvironmentsBackend:
     """Fleet per account; one method per Working Environment operation."""
 
-    def __init__(self) -> None:
+    def __init__(self, jobs: JobsBackend) -> None:
         self._fleets: dict[str, dict[str, WorkingEnvironment]] = {}
+        self.jobs = jobs
 
     def load(self, account_id: str, working_environments: list[WorkingEnvironment]) -> None:
+        for we in working_environments:
+            for policy in we.policies:
+                policy.id = policy.id or policy_id(we.id, policy.name)
         self._fleets[account_id] = {we.id: we for we in working_environments}
 
     def clear(self) -> None:
         self._fleets.clear()
+
+    def all_working_environments(self) -> list[WorkingEnvironment]:
+        return [we for fleet in self._fleets.values() for we in fleet.values()]
 
     def list_working_environments(self, account_id: str) -> list[WorkingEnvironment]:
         return list(self._fleets.get(account_id, {}).values())
@@ -186,6 +212,13 @@ class WorkingEnvironmentsBackend:
             raise NotFound(f"Working environment {we_id} not found")
         return we
 
+    def get_volume(self, account_id: str, we_id: str, volume_id: str) -> tuple[WorkingEnvironment, Volume]:
+        we = self.get_working_environment(account_id, we_id)
+        volume = we.volume(volume_id)
+        if volume is None:
+            raise NotFound(f"Volume {volume_id} not found in working environment {we_id}")
+        return we, volume
+
     def list_ip_spaces(self, account_id: str, we_id: str) -> list[IpSpace]:
         return list(self.get_working_environment(account_id, we_id).ip_spaces)
 
@@ -195,9 +228,115 @@ class WorkingEnvironmentsBackend:
     def list_volumes(self, account_id: str, we_id: str) -> list[Volume]:
         return list(self.get_working_environment(account_id, we_id).volumes)
 
+    # -- backup policies ------------------------------------------------------------------
     def list_backup_policies(self, account_id: str, we_id: str,
                              archived: bool | None = None) -> list[tuple[OntapBackupPolicy, int]]:
         """Policies with their attached-volume counts; ``archived`` filters on archiving."""
         we = self.get_working_environment(account_id, we_id)
         return [(policy, we.attached_volumes(policy.name)) for policy in we.policies
                 if archived is None or (policy.archive_after_days is not None) == archived]
+
+    def create_backup_policy(self, account_id: str, we_id: str, spec: PolicyInput) -> OntapBackupPolicy:
+        """A new policy; its name must be new in the WE. On a DataLock WE it carries the
+        WE's lock (the lock itself is chosen at activation only)."""
+        we = self.get_working_environment(account_id, we_id)
+        current = we.backup.object_lock if we.backup else NO_LOCK
+        lock = requested_lock(spec, current, activation=False)
+        rules = parse_rules(spec.rules, f"{spec.field}rule")
+        archive = parse_archive(spec.archive_after_days, f"{spec.field}archive-after-days")
+        check_archive(we, archive, lock, f"{spec.field}archive-after-days")
+        name = spec.name or default_name(rules, archive)
+        if we.policy(name) is not None:
+            raise BadRequest(f"{spec.field}name: a backup policy named {name!r} already exists in working "
+                             f"environment {we_id}")
+        policy = OntapBackupPolicy(name, rules, archive, lock, id=policy_id(we.id, name),
+                                   sgws_archival=spec.sgws_archival)
+        we.policies.append(policy)
+        return policy
+
+    def update_backup_policy(self, account_id: str, we_id: str, name: str, spec: PolicyInput) -> OntapBackupPolicy:
+        """New rules (required) and archiving; ``archive-after-days`` absent keeps the current
+        value, ``"never"`` removes it."""
+        we = self.get_working_environment(account_id, we_id)
+        policy = we.policy(name)
+        if policy is None:
+            raise NotFound(f"Backup policy {name} not found in working environment {we_id}")
+        rules = parse_rules(spec.rules, f"{spec.field}rule")
+        archive = policy.archive_after_days
+        if spec.archive_after_days is not None:
+            archive = parse_archive(spec.archive_after_days, f"{spec.field}archive-after-days")
+        check_archive(we, archive, policy.object_lock, f"{spec.field}archive-after-days")
+        policy.rules = rules
+        policy.archive_after_days = archive
+        if spec.sgws_archival is not None:
+            policy.sgws_archival = spec.sgws_archival
+        return policy
+
+    def delete_backup_policy(self, account_id: str, we_id: str, policy_id_: str) -> None:
+        """4.x operation; a policy still in use (by volumes or as the WE's default) stays."""
+        we = self.get_working_environment(account_id, we_id)
+        policy = next((p for p in we.policies if p.id == policy_id_), None)
+        if policy is None:
+            raise NotFound(f"Backup policy {policy_id_} not found in working environment {we_id}")
+        attached = we.attached_volumes(policy.name)
+        if attached:
+            raise BadRequest(f"policyId: backup policy {policy.name!r} is used by {attached} volumes")
+        if we.backup is not None and we.backup.policy_name == policy.name:
+            raise BadRequest(f"policyId: backup policy {policy.name!r} is the default policy of working "
+                             f"environment {we_id}")
+        we.policies.remove(policy)
+
+    # -- object stores and browsing -------------------------------------------------------
+    def configure_object_store(self, account_id: str, we_id: str, request: ObjectStoreInput, *,
+                               asynchronous: bool) -> Job | None:
+        """v1 configures at once; v2 answers with a job and the store is IN_PROGRESS until it ends."""
+        we = self.get_working_environment(account_id, we_id)
+        provider = request.cloud_provider
+        if provider not in OBJECT_STORE_PROVIDERS:
+            raise BadRequest(f"cloud-provider: {provider!r} is not one of {', '.join(OBJECT_STORE_PROVIDERS)}")
+        for block, owner in request.blocks.items():
+            if owner != provider:
+                raise BadRequest(f"{block}: does not match cloud-provider {provider}")
+        if provider in ("SGWS", "ONTAP_S3") and not request.storage_server:
+            raise BadRequest(f"storage-server is required when the cloud-provider is {provider}")
+        if request.ip_space and not any(space.name == request.ip_space for space in we.ip_spaces):
+            raise BadRequest(f"ip-space: IPspace {request.ip_space!r} does not exist in working environment {we_id}")
+        if not request.name.strip():
+            raise BadRequest("object-store-name must not be empty")
+        if request.name in we.object_stores or (we.backup is not None and we.backup.bucket == request.name):
+            raise BadRequest(f"object-store-name: object store {request.name!r} is already configured in working "
+                             f"environment {we_id}")
+        store = ObjectStore(request.name, provider, request.ip_space or "Default", request.region or "",
+                            request.storage_server or "", OBJECT_STORE_IN_PROGRESS if asynchronous
+                            else OBJECT_STORE_CONFIGURED)
+        we.object_stores[store.name] = store
+        if not asynchronous:
+            return None
+
+        def configured(_job: Job) -> None:
+            store.status = OBJECT_STORE_CONFIGURED
+
+        def failed(_job: Job) -> None:
+            store.status = OBJECT_STORE_FAILED
+
+        return self.jobs.create(account_id, we_id, jobs.CONFIGURE_OBJECT_STORE, on_complete=configured,
+                                on_fail=failed)
+
+    def object_store_status(self, account_id: str, we_id: str, name: str) -> str:
+        we = self.get_working_environment(account_id, we_id)
+        store = we.object_stores.get(name)
+        if store is not None:
+            return store.status
+        if we.backup is not None and we.backup.bucket == name:
+            return OBJECT_STORE_CONFIGURED  # the store that backup activation configured
+        raise NotFound(f"Object store {name} not found in working environment {we_id}")
+
+    def list_directory(self, account_id: str, we_id: str, volume_id: str, svm: str | None,
+                       path: str | None) -> list[Entry]:
+        _we, volume = self.get_volume(account_id, we_id, volume_id)
+        if svm is not None and svm != volume.svm:
+            raise BadRequest(f"svm: volume {volume.name} belongs to SVM {volume.svm}, not {svm}")
+        entries = list_directory(volume.file_system_id, path or "/")
+        if entries is None:
+            raise NotFound(f"Path {normalise(path)} not found in volume {volume.name}")
+        return entries

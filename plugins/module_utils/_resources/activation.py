@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""Backup and recovery activation of a working environment (Backup category).
+
+Activation (`POST api/v3/backup/working-environment/{id}`) chooses the object store for
+good: provider, bucket, region and DataLock cannot change afterwards. What can change goes
+through `PUT api/v2/backup/working-environment/{id}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+
+PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS", "ONTAP_S3")
+# Option name of each provider's block.
+BLOCKS = {"AWS": "aws", "AZURE": "azure", "GCP": "gcp", "SGWS": "sgws", "ONTAP_S3": "ontap_s3"}
+# option -> API key inside the provider block; nested keys are dotted.
+BLOCK_FIELDS = {
+    "aws": {"account_id": "account-id", "access_key": "access-key", "secret_password": "secret-password",
+            "kms_key_id": "kms-key-id", "private_endpoint_id": "private-endpoint.id"},
+    "azure": {"subscription": "subscription", "resource_group": "resource-group",
+              "storage_account": "storage-account", "private_endpoint_subnet": "private-endpoint.subnet",
+              "key_vault_id": "key-vault.key-vault-id", "key_name": "key-vault.key-name"},
+    "gcp": {"project_id": "project-id", "access_key": "access-key", "secret_password": "secret-password",
+            "key_ring_id": "kms.key-ring-id", "crypto_key_id": "kms.crypto-key-id"},
+    "sgws": {"storage_grid_id": "storage-grid-id", "storage_server": "storage-server", "access_key": "access-key",
+             "secret_password": "secret-password"},
+    "ontap_s3": {"storage_server": "storage-server", "access_key": "access-key", "secret_password": "secret-password"},
+}
+# Chosen at activation only.
+FIXED = ("provider", "bucket", "region", "object_lock")
+# Changeable through PUT v2, option -> API key.
+MODIFIABLE = {"ip_space": "ip-space", "max_transfer_rate": "max-transfer-rate",
+              "auto_backup_enabled": "auto-backup-enabled", "archive_storage_class": "archive-storage-class",
+              "export_existing_snapshots": "export-existing-snapshots"}
+ACTIVE = "ON"
+
+
+def get(client: Any, we_id: str) -> dict[str, Any] | None:
+    return client.cbs("GET", "v1", "backup", "working-environment", we_id, not_found_ok=True)
+
+
+def is_active(record: dict[str, Any] | None) -> bool:
+    return bool(record) and record.get("backup-enablement-status") == ACTIVE
+
+
+def view(record: dict[str, Any] | None) -> dict[str, Any]:
+    """The managed settings in the module's own names; also the diff and the return value."""
+    if not is_active(record):
+        return {"active": False}
+    policy = record.get("backup-policy") or {}
+    return {
+        "active": True,
+        "provider": record.get("provider"),
+        "bucket": record.get("bucket"),
+        "region": record.get("region"),
+        "object_lock": record.get("object-lock") or "NONE",
+        "ip_space": record.get("ip-space"),
+        "max_transfer_rate": as_int(record.get("max-transfer-rate")),
+        "auto_backup_enabled": record.get("auto-backup-enabled"),
+        "archive_storage_class": record.get("archive-storage-class"),
+        "export_existing_snapshots": record.get("export-existing-snapshots"),
+        "policy": {"name": policy.get("name"), "rules": normalise_rules(policy.get("rule")),
+                   "archive_after_days": as_int(policy.get("archive-after-days"))},
+    }
+
+
+def validate(params: dict[str, Any]) -> None:
+    """Combinations the API rejects, found before anything is sent."""
+    provider = params.get("provider")
+    for name in BLOCKS.values():
+        if params.get(name) and BLOCKS.get(provider or "") != name:
+            raise ConfigurationError("{0}: this block belongs to provider {1}, but provider is {2}.".format(
+                name, next(p for p, b in BLOCKS.items() if b == name), provider or "not set"), option=name)
+    if params.get("archive_storage_class") and provider not in (None, "AWS"):
+        raise ConfigurationError("archive_storage_class: only for provider AWS (GLACIER or DEEP_ARCHIVE).",
+                                 option="archive_storage_class")
+    policy = params.get("policy") or {}
+    if (policy.get("object_lock") or "NONE") != "NONE" and policy.get("archive_after_days"):
+        raise ConfigurationError("policy.object_lock (DataLock) cannot be combined with policy.archive_after_days: "
+                                 "locked backups are not archived.", option="policy")
+
+
+def _nest(target: dict[str, Any], dotted: str, value: Any) -> None:
+    head, _sep, rest = dotted.partition(".")
+    if rest:
+        _nest(target.setdefault(head, {}), rest, value)
+    else:
+        target[head] = value
+
+
+def provider_block(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    option = BLOCKS.get(params.get("provider") or "")
+    values = params.get(option) if option else None
+    if not values:
+        return None
+    block: dict[str, Any] = {}
+    for name, api_key in BLOCK_FIELDS[option].items():
+        if values.get(name) is not None:
+            _nest(block, api_key, values[name])
+    return option.replace("_", "-"), block
+
+
+def policy_body(policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not policy:
+        return None
+    body: dict[str, Any] = {}
+    if policy.get("name"):
+        body["name"] = policy["name"]
+    if policy.get("rules"):
+        body["rule"] = [{"label": r["label"], "retention": str(r["retention"])} for r in normalise_rules(policy["rules"])]
+    if policy.get("archive_after_days"):
+        body["archive-after-days"] = str(policy["archive_after_days"])
+    if policy.get("object_lock"):
+        body["object-lock"] = policy["object_lock"]
+    return body
+
+
+def activation_body(params: dict[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {"provider": params["provider"]}
+    for option, key in (("region", "region"), ("bucket", "bucket"), ("ip_space", "ip-space"),
+                        ("auto_backup_enabled", "auto-backup-enabled"), ("max_transfer_rate", "max-transfer-rate"),
+                        ("export_existing_snapshots", "export-existing-snapshots")):
+        if params.get(option) is not None:
+            body[key] = params[option]
+    block = provider_block(params)
+    if block:
+        body[block[0]] = block[1]
+    if params.get("archive_storage_class"):
+        # At activation the storage class lives in the AWS block; later it is a top-level field.
+        body.setdefault("aws", {})["archive-storage-class"] = params["archive_storage_class"]
+    policy = policy_body(params.get("policy"))
+    if policy:
+        body["backup-policy"] = policy
+    return body
+
+
+def activate(client: Any, we_id: str, params: dict[str, Any]) -> Any:
+    return client.cbs("POST", "v3", "backup", "working-environment", we_id, body=activation_body(params))
+
+
+def modify(client: Any, we_id: str, changes: dict[str, Any], policy: dict[str, Any] | None) -> Any:
+    body = {MODIFIABLE[k]: v for k, v in changes.items() if k in MODIFIABLE}
+    if policy:
+        body["backup-policy"] = policy_body(policy)
+    return client.cbs("PUT", "v2", "backup", "working-environment", we_id, body=body)
+
+
+def delete_all_backups(client: Any, we_id: str) -> Any:
+    return client.cbs("DELETE", "v2", "backup", "working-environment", we_id, "snapshot")
+
+
+def unregister(client: Any, we_id: str) -> Any:
+    return client.cbs("DELETE", "v1", "backup", "working-environment", we_id)

@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""ONTAP backup policies of a working environment (Working Environment category)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+
+# NetApp: at most 1018 retained backups per policy while no volume uses it.
+MAX_RETAINED = 1018
+# The API's word for "no archiving" in archive-after-days.
+NEVER = "never"
+OBJECT_LOCK_MODES = ("NONE", "GOVERNANCE", "COMPLIANCE")
+
+
+def list_policies(client: Any, we_id: str) -> list[dict[str, Any]]:
+    body = client.cbs("GET", "v1", "working-environment", we_id, "backup-policy")
+    return list((body or {}).get("backup-policy") or [])
+
+
+def find(client: Any, we_id: str, name: str) -> dict[str, Any] | None:
+    return next((p for p in list_policies(client, we_id) if p.get("name") == name), None)
+
+
+def view(policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The managed fields in one comparable form; also what the module returns."""
+    if policy is None:
+        return None
+    archive = policy.get("archive-after-days")
+    return {
+        "name": policy.get("name"),
+        "id": policy.get("id"),
+        "rules": normalise_rules(policy.get("rule")),
+        "archive_after_days": None if archive in (None, "", NEVER) else as_int(archive),
+        "object_lock": policy.get("object-lock") or "NONE",
+        "attached_volumes_count": as_int(policy.get("attached-volumes-count")) or 0,
+    }
+
+
+def validate(rules: list[dict[str, Any]] | None, archive_after_days: Any, object_lock: str | None) -> None:
+    """Rules the API states, checked before anything is sent."""
+    if rules is not None:
+        if not rules:
+            raise ConfigurationError("rules: give at least one rule (label and retention).", option="rules")
+        labels = [r["label"] for r in rules]
+        duplicates = sorted({label for label in labels if labels.count(label) > 1})
+        if duplicates:
+            raise ConfigurationError("rules: label {0} appears more than once.".format(", ".join(duplicates)),
+                                     option="rules")
+        for rule in rules:
+            if not 1 <= rule["retention"] <= MAX_RETAINED:
+                raise ConfigurationError("rules: retention of label {0!r} must be between 1 and {1}, got {2}."
+                                         .format(rule["label"], MAX_RETAINED, rule["retention"]), option="rules")
+        total = sum(r["retention"] for r in rules)
+        if total > MAX_RETAINED:
+            raise ConfigurationError("rules: the retentions add up to {0} backups; a policy keeps at most {1}."
+                                     .format(total, MAX_RETAINED), option="rules")
+    if archive_after_days not in (None, NEVER) and as_int(archive_after_days) is None:
+        raise ConfigurationError("archive_after_days must be a number of days or 'never', got {0!r}."
+                                 .format(archive_after_days), option="archive_after_days")
+    if archive_after_days not in (None, NEVER) and as_int(archive_after_days) < 1:
+        raise ConfigurationError("archive_after_days must be at least 1 (or 'never').", option="archive_after_days")
+    if object_lock not in (None, "NONE") and archive_after_days not in (None, NEVER):
+        raise ConfigurationError("object_lock (DataLock) cannot be combined with archive_after_days: "
+                                 "locked backups are not archived.", option="object_lock")
+
+
+def wire_rules(rules: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The API types retention as a string."""
+    return [{"label": r["label"], "retention": str(r["retention"])} for r in normalise_rules(rules)]
+
+
+def create(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any,
+           object_lock: str | None) -> None:
+    body: dict[str, Any] = {"name": name, "rule": wire_rules(rules)}
+    if archive_after_days not in (None, NEVER):
+        body["archive-after-days"] = str(archive_after_days)
+    if object_lock:
+        body["object-lock"] = object_lock
+    client.cbs("POST", "v1", "working-environment", we_id, "backup-policy", body=body)
+
+
+def update(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any) -> None:
+    body: dict[str, Any] = {"policyName": name, "rule": wire_rules(rules)}
+    if archive_after_days is not None:
+        body["archive-after-days"] = str(archive_after_days)
+    client.cbs("PUT", "v2", "working-environment", we_id, "backup-policy", body=body)
+
+
+def delete(client: Any, we_id: str, policy_id: str) -> None:
+    client.cbs("DELETE", "v1", "working-environment", we_id, "backup-policy", policy_id)
