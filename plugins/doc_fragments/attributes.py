@@ -30,3 +30,18 @@ attributes:
     details:
       - This action does not modify state.
 """
+
+    # For modules that change state: full check and diff support, and idempotent.
+    STATEFUL = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No write request is sent; the result predicts the state a real run would reach.
+  diff_mode:
+    support: full
+  idempotent:
+    description: A second run with the same options reports no change and sends no write.
+    support: full
+"""

@@ -24,14 +24,7 @@ extends_documentation_fragment:
   - bluexp.cloud_backup.connection.WAIT
   - bluexp.cloud_backup.connection.ACTIONGROUP
   - bluexp.cloud_backup.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    description: A second run with the same options reports no change and sends no write.
-    support: full
+  - bluexp.cloud_backup.attributes.STATEFUL
 options:
   volumes:
     description:
