@@ -175,9 +175,12 @@ options:
         type: int
       object_lock:
         description:
-          - DataLock mode, chosen at activation only. Cannot be combined with O(policy.archive_after_days).
+          - DataLock and ransomware protection, chosen at activation only. V(GOVERNANCE) or V(COMPLIANCE)
+            on AWS and StorageGRID, V(LOCKED) or V(UNLOCKED) on Azure; not available on Google Cloud and
+            ONTAP S3. Needs ONTAP 9.11.1 or later.
+          - Cannot be combined with O(policy.archive_after_days).
         type: str
-        choices: [NONE, GOVERNANCE, COMPLIANCE]
+        choices: [NONE, GOVERNANCE, COMPLIANCE, LOCKED, UNLOCKED]
   auto_backup_enabled:
     description:
       - Back up every existing volume, and new volumes as they appear.
@@ -307,7 +310,7 @@ ARGUMENT_SPEC = dict(
             retention=dict(type="int", required=True),
         )),
         archive_after_days=dict(type="int"),
-        object_lock=dict(type="str", choices=["NONE", "GOVERNANCE", "COMPLIANCE"]),
+        object_lock=dict(type="str", choices=["NONE", "GOVERNANCE", "COMPLIANCE", "LOCKED", "UNLOCKED"]),
     )),
     auto_backup_enabled=dict(type="bool"),
     max_transfer_rate=dict(type="int"),

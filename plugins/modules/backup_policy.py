@@ -67,7 +67,7 @@ options:
         option, when it differs on an existing policy.
       - Cannot be combined with O(archive_after_days).
     type: str
-    choices: [NONE, GOVERNANCE, COMPLIANCE]
+    choices: [NONE, GOVERNANCE, COMPLIANCE, LOCKED, UNLOCKED]
 seealso:
   - module: bluexp.cloud_backup.working_environment_info
     description: Lists the policies with O(bluexp.cloud_backup.working_environment_info#module:details=backup_policies).

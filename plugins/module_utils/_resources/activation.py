@@ -43,6 +43,9 @@ MODIFIABLE = {"ip_space": "ip-space", "max_transfer_rate": "max-transfer-rate",
               "auto_backup_enabled": "auto-backup-enabled", "archive_storage_class": "archive-storage-class",
               "export_existing_snapshots": "export-existing-snapshots"}
 ACTIVE = "ON"
+# DataLock (with ransomware protection) modes per provider; none elsewhere.
+DATALOCK_MODES = {"AWS": ("GOVERNANCE", "COMPLIANCE"), "SGWS": ("GOVERNANCE", "COMPLIANCE"),
+                  "AZURE": ("LOCKED", "UNLOCKED")}
 
 
 def get(client: Any, we_id: str) -> dict[str, Any] | None:
@@ -85,7 +88,13 @@ def validate(params: dict[str, Any]) -> None:
         raise ConfigurationError("archive_storage_class: only for provider AWS (GLACIER or DEEP_ARCHIVE).",
                                  option="archive_storage_class")
     policy = params.get("policy") or {}
-    if (policy.get("object_lock") or "NONE") != "NONE" and policy.get("archive_after_days"):
+    lock = policy.get("object_lock") or "NONE"
+    if lock != "NONE" and provider and lock not in DATALOCK_MODES.get(provider, ()):
+        allowed = DATALOCK_MODES.get(provider)
+        raise ConfigurationError("policy.object_lock: {0} {1}.".format(
+            provider, "takes DataLock mode " + " or ".join(allowed) if allowed else "has no DataLock"),
+            option="policy")
+    if lock != "NONE" and policy.get("archive_after_days"):
         raise ConfigurationError("policy.object_lock (DataLock) cannot be combined with policy.archive_after_days: "
                                  "locked backups are not archived.", option="policy")
 

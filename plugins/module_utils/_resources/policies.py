@@ -19,7 +19,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform imp
 MAX_RETAINED = 1018
 # The API's word for "no archiving" in archive-after-days.
 NEVER = "never"
-OBJECT_LOCK_MODES = ("NONE", "GOVERNANCE", "COMPLIANCE")
+OBJECT_LOCK_MODES = ("NONE", "GOVERNANCE", "COMPLIANCE", "LOCKED", "UNLOCKED")
 
 
 def list_policies(client: Any, we_id: str) -> list[dict[str, Any]]:

@@ -288,7 +288,7 @@ def test_retentions_at_the_limits_are_accepted(cbs, rules):
 @pytest.mark.parametrize("options, text", [
     ({"rules": [{"label": "daily"}]}, "retention"),
     ({"rules": [{"label": "daily", "retention": "many"}]}, "retention"),
-    ({"object_lock": "LOCKED"}, "object_lock"),
+    ({"object_lock": "WORM"}, "object_lock"),
     ({"working_environment_id": WE_ID}, "working_environment_id"),
 ], ids=["missing retention", "retention not a number", "unknown lock", "id and name"])
 def test_argument_spec_refusals_send_nothing(cbs, options, text):

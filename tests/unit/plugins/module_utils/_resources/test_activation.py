@@ -219,3 +219,18 @@ def test_delete_all_backups_then_unregister_paths(make_client, fake):
     assert act.unregister(client, "we-1") == {"job-id": "b"}
     assert [(c.method, c.path) for c in fake.calls] == [
         ("DELETE", cbs_path("v2", "backup", "working-environment", "we-1", "snapshot")), ("DELETE", WE)]
+
+
+@pytest.mark.parametrize("provider, lock, ok", [
+    ("AWS", "GOVERNANCE", True), ("AWS", "COMPLIANCE", True), ("AWS", "LOCKED", False),
+    ("SGWS", "COMPLIANCE", True), ("AZURE", "LOCKED", True), ("AZURE", "UNLOCKED", True),
+    ("AZURE", "GOVERNANCE", False), ("GCP", "GOVERNANCE", False), ("ONTAP_S3", "COMPLIANCE", False),
+    ("GCP", "NONE", True),
+])
+def test_datalock_modes_depend_on_the_provider(provider, lock, ok):
+    params = {"provider": provider, "policy": {"name": "p", "object_lock": lock}}
+    if ok:
+        act.validate(params)
+    else:
+        with pytest.raises(ConfigurationError, match="object_lock"):
+            act.validate(params)
