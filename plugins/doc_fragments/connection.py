@@ -130,6 +130,30 @@ options:
     type: str
 """
 
+    # Which backup a recovery module works on.
+    BACKUP_SELECTION = r"""
+options:
+  volume:
+    description:
+      - Name or ID of the backed-up volume (in the working environment named by O(working_environment_id)
+        or O(working_environment_name)). A name that does not exist fails with the close names that do.
+    type: str
+    required: true
+  svm:
+    description:
+      - SVM of the volume, needed when its name exists in several SVMs.
+    type: str
+  backup:
+    description:
+      - Name or ID of the backup to use. Without it and O(newest_before), the newest backup is used.
+    type: str
+  newest_before:
+    description:
+      - Use the newest backup created before this time, an ISO 8601 time such as V(2026-11-27T22:00:00Z)
+        (UTC when no zone is given). For "the last good backup before the incident".
+    type: str
+"""
+
     # Attributes every module shares.
     ACTIONGROUP = r"""
 attributes:

@@ -57,6 +57,19 @@ def working_environment_argument_spec() -> dict[str, dict[str, Any]]:
     )
 
 
+def backup_selection_argument_spec() -> dict[str, dict[str, Any]]:
+    """Which backup of which volume a recovery module works on."""
+    return dict(
+        volume=dict(type="str", required=True),
+        svm=dict(type="str"),
+        backup=dict(type="str"),
+        newest_before=dict(type="str"),
+    )
+
+
+BACKUP_SELECTION_RULES = dict(mutually_exclusive=[("backup", "newest_before")])
+
+
 WORKING_ENVIRONMENT_RULES = dict(
     mutually_exclusive=[("working_environment_id", "working_environment_name")],
     required_one_of=[("working_environment_id", "working_environment_name")],
@@ -71,3 +84,12 @@ def module_argument_spec(own: dict[str, dict[str, Any]], with_wait: bool = False
         spec.update(wait_argument_spec(wait_default))
     spec.update(own)
     return spec
+
+
+def merge_rules(*rules: dict[str, list]) -> dict[str, list]:
+    """One set of AnsibleModule constraints (mutually_exclusive, required_one_of...) from several."""
+    merged: dict[str, list] = {}
+    for rule in rules:
+        for key, value in rule.items():
+            merged.setdefault(key, []).extend(value)
+    return merged

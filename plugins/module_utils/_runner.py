@@ -25,7 +25,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import
 class Outcome:
     """What a module reports; built up while it decides, returned once."""
 
-    def __init__(self, module: Any, resource_key: str) -> None:
+    def __init__(self, module: Any, resource_key: str | None) -> None:
         self._module = module
         self._key = resource_key
         self.changed = False
@@ -38,7 +38,9 @@ class Outcome:
         return bool(self._module.check_mode)
 
     def result(self) -> dict[str, Any]:
-        result: dict[str, Any] = {"changed": self.changed, self._key: self.after}
+        result: dict[str, Any] = {"changed": self.changed}
+        if self._key:
+            result[self._key] = self.after
         result.update(self.extra)
         if self._module._diff:
             result["diff"] = {"before": self.before if self.before is not None else {},

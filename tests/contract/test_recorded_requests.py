@@ -36,13 +36,29 @@ NOT_USED = {
     "GET /api/v1/working-environment/{workingEnvironmentId}/svm": _NEWER.format("GET api/v2/.../svm"),
     "GET " + _WE + "/status": "same fields as GET backup/working-environment/{id}, which the modules read",
     "GET " + _WE + "/volume/{volumeId}": "the volume list of the environment serves every module in one call",
-    "GET " + _WE + "/volume/{volumeId}/snapshot/{snapshotId}": "the volume's backup list serves the modules",
     "POST /api/v1/working-environment/{workingEnvironmentId}/configure-object-store":
         "activation (POST api/v3/backup/working-environment/{id}) configures the object store itself",
     "POST /api/v2/working-environment/{workingEnvironmentId}/configure-object-store":
         "activation (POST api/v3/backup/working-environment/{id}) configures the object store itself",
     "GET /api/v1/working-environment/{workingEnvironmentId}/object-store-config/status":
         "only meaningful after configure-object-store, which no module calls",
+    "POST /api/v1/restore": _NEWER.format("POST api/v3/restore"),
+    "POST /api/v2/restore": _NEWER.format("POST api/v3/restore"),
+    "POST /api/v1/sfr/volume/{volumeId}/file-explore/start":
+        _NEWER.format("the working-environment-scoped start, the one the current reference keeps"),
+    "POST /api/v2/sfr/volume/{volumeId}/file-explore/start":
+        _NEWER.format("the working-environment-scoped start, the one the current reference keeps"),
+    "GET /api/v1/sfr/volume/{volumeId}/file-explore/status":
+        "the working-environment-scoped start returns a job, which the modules follow instead",
+    "GET /api/v2/sfr/volume/{volumeId}/file-explore/status":
+        "the working-environment-scoped start returns a job, which the modules follow instead",
+    "GET /api/v1/sfr/volume/{volumeId}/snapshot/{snapshotId}/file-explore/list":
+        _NEWER.format("the working-environment-scoped, paged list"),
+    "GET /api/v2/sfr/volume/{volumeId}/snapshot/{snapshotId}/file-explore/list":
+        _NEWER.format("the working-environment-scoped, paged list"),
+    "POST /api/v1/catalog/working-environments/{workingEnvironmentId}/setup": _NEWER.format("v2 setup"),
+    "GET /api/v1/working-environment/{workingEnvironmentId}/volume/{volumeId}/list":
+        "browses a live volume, not a backup; the modules browse backups (SFR)",
 }
 
 

@@ -27,7 +27,12 @@ from bluexp_emulator.services.auth import urls as auth_urls
 from bluexp_emulator.services.auth.models import AUDIENCE, PUBLIC_CLIENT_ID, AuthBackend, Credentials
 from bluexp_emulator.services.cbs import urls as cbs_urls
 from bluexp_emulator.services.cbs.backup.models import BackupBackend
+from bluexp_emulator.services.cbs.catalog.models import CatalogBackend
+from bluexp_emulator.services.cbs.filetree import has_large_directory
 from bluexp_emulator.services.cbs.jobs.models import JobsBackend
+from bluexp_emulator.services.cbs.ransomware.models import RansomwareBackend
+from bluexp_emulator.services.cbs.restore.models import RestoreBackend
+from bluexp_emulator.services.cbs.sfr.models import SfrBackend
 from bluexp_emulator.services.cbs.seed import FleetBuilder, seed_jobs
 from bluexp_emulator.services.cbs.working_environments.models import WorkingEnvironmentsBackend
 from bluexp_emulator.services.occm import urls as occm_urls
@@ -53,6 +58,11 @@ class Emulator:
         self.working_environments = WorkingEnvironmentsBackend(self.jobs)
         self.backup = BackupBackend(self.working_environments, self.jobs, self.clock, lambda: self.ids,
                                     lambda: self.config.backup_interval_s)
+        self.ransomware = RansomwareBackend(self.backup, self.jobs, self.clock)
+        self.restore = RestoreBackend(self.working_environments, self.backup, self.ransomware, self.jobs, self.clock,
+                                      lambda: self.ids)
+        self.sfr = SfrBackend(self.working_environments, self.jobs, self.clock)
+        self.catalog = CatalogBackend(self.working_environments, self.jobs)
         self.faults = FaultRegistry(self.config.seed)
         self.requests = RequestLog(Redactor(self.auth.secret_values))
         self.router = Router(API_ROUTES)
@@ -76,6 +86,8 @@ class Emulator:
             self.requests.clear()
             self.requests.clear_counters()
             self.jobs.reset(self.ids)
+            self.sfr.reset()
+            self.ransomware.reset()
             self.working_environments.clear()
             now_ms = self.clock.now_ms()
             self.tenancy.seed(self.ids, self.config.accounts, self.config.connectors, now_ms)
@@ -115,6 +127,7 @@ class Emulator:
                     "working_environments": [{
                         "id": we.id, "name": we.name, "provider": we.provider, "type": we.type,
                         "connector_id": we.connector_id, "backup_enabled": we.backup is not None,
+                        "catalog_indexed": we.backup is not None and we.backup.catalog_indexed,
                         "volumes": len(we.volumes),
                         "protected_volumes": sum(1 for v in we.volumes if v.backup is not None),
                         # Enough to pick a volume for a test (e.g. a SnapLock or a DP one).
@@ -122,6 +135,8 @@ class Emulator:
                             "id": v.file_system_id, "name": v.name, "svm": v.svm, "type": v.type,
                             "snaplock": v.is_snaplock, "backup_status": v.backup.status if v.backup else None,
                             "backups": len(v.backup.snapshots) if v.backup else 0,
+                            # Whether its file tree has a folder of thousands of entries (paging).
+                            "large_directory": has_large_directory(v.tree_key),
                         } for v in we.volumes],
                     } for we in wes],
                 })

@@ -83,6 +83,10 @@ class EmulatorHandle:
         """Make the next matching job fail or hang (``job_type``, ``volume_id``, ``outcome``...)."""
         return self.control("POST", "job-faults", rule)
 
+    def plant_ransomware(self, **verdict: Any) -> Any:
+        """The verdict of the next scan of a backup (``verdict``, ``volume_id``, ``snapshot_id``...)."""
+        return self.control("POST", "ransomware", verdict)
+
     def issued_tokens(self) -> list[str]:
         """Tokens issued so far, for tests that check output for leaks (in-process only:
         the control API never returns a token)."""

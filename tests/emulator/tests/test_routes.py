@@ -17,9 +17,16 @@ from bluexp_emulator.services.cbs.urls import PREFIX, ROUTES, route_table
 from emulator_client import Client, error_body
 
 
+def _operations(spec: Spec, tags: set[str]) -> set[tuple[str, str]]:
+    doc = spec._doc(PRIMARY)
+    assert doc is not None
+    return {(method.upper(), path) for path, item in doc["paths"].items() for method, op in item.items()
+            if isinstance(op, dict) and tags & set(op.get("tags", []))}
+
+
 def test_every_served_cbs_route_exists_in_the_spec(spec: Spec) -> None:
     table = route_table()
-    assert len(table) == len(set(table)) == 41  # 38 + the 2 job reads + DELETE backup-policy (4.x)
+    assert len(table) == len(set(table)) == 59  # 58 operations of 2.0.6 + DELETE backup-policy (4.x)
     missing = [f"{method} {template}" for method, template in table if not spec.has_operation(method, template)]
     assert missing == []
     assert all(template.startswith(PREFIX) for _method, template in table)
@@ -27,12 +34,25 @@ def test_every_served_cbs_route_exists_in_the_spec(spec: Spec) -> None:
 
 def test_every_backup_and_working_environment_operation_is_routed(spec: Spec) -> None:
     """All 38 operations of the two categories in the 2.0.6 spec, read from the spec itself."""
-    doc = spec._doc(PRIMARY)
-    assert doc is not None
-    operations = {(method.upper(), path) for path, item in doc["paths"].items() for method, op in item.items()
-                  if isinstance(op, dict) and {"Backup", "Working Environment"} & set(op.get("tags", []))}
+    operations = _operations(spec, {"Backup", "Working Environment"})
     assert len(operations) == 38
     assert sorted(operations - set(route_table())) == []
+
+
+def test_every_restore_sfr_catalog_and_ransomware_operation_is_routed(spec: Spec) -> None:
+    operations = _operations(spec, {"Restore", "SFR", "Catalog", "Ransomware Scan"})
+    assert len(operations) == 18
+    assert sorted(operations - set(route_table())) == []
+
+
+def test_served_operations_of_the_spec_are_all_but_cloud_license_and_storagegrid(spec: Spec) -> None:
+    everything = _operations(spec, {"Backup", "Working Environment", "Job", "Restore", "SFR", "Catalog",
+                                    "Ransomware Scan", "Cloud", "License", "StorageGRID"})
+    assert len(everything) == 79
+    served = everything & set(route_table())
+    missing = everything - served
+    assert len(served) == 58 == 79 - 16 - 1 - 4
+    assert missing == _operations(spec, {"Cloud", "License", "StorageGRID"})
 
 
 def test_every_route_answers_something_else_than_route_not_found(client: Client) -> None:

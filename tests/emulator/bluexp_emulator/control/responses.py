@@ -97,6 +97,18 @@ def clear_job_faults(emulator: Emulator, request: Request) -> Response:
     return json_response({"deleted": emulator.jobs.clear_faults()})
 
 
+def plant_ransomware_verdict(emulator: Emulator, request: Request) -> Response:
+    return json_response(emulator.ransomware.plant(_body(request)).to_dict(), status=201)
+
+
+def list_ransomware_verdicts(emulator: Emulator, request: Request) -> Response:
+    return json_response({"verdicts": [planted.to_dict() for planted in emulator.ransomware.planted()]})
+
+
+def clear_ransomware_verdicts(emulator: Emulator, request: Request) -> Response:
+    return json_response({"deleted": emulator.ransomware.clear_planted()})
+
+
 def expire_tokens(emulator: Emulator, request: Request) -> Response:
     return json_response({"expired": emulator.auth.expire_all()})
 

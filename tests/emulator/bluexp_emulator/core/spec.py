@@ -30,6 +30,8 @@ TENANCY = "tenancy.json"
 GUARDED_HEADERS = frozenset({"authorization", "x-agent-id"})
 # Numeric-looking fields the spec types as strings while NetApp's own examples send numbers.
 LENIENT_STRING_FIELDS = frozenset({"retention", "archive-after-days", "attached-volumes-count"})
+# Numbers that 4.x turned into strings (``inode`` of restore v3 file entries): both are accepted.
+LENIENT_NUMBER_FIELDS = frozenset({"inode"})
 _warned = False
 _SCHEMA_KEYS = ("type", "enum", "items", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                 "pattern", "minLength", "maxLength", "minItems", "maxItems")
@@ -81,6 +83,9 @@ def _lenient(schema: Any) -> Any:
             for name in LENIENT_STRING_FIELDS & set(props):
                 if props[name].get("type") == "string" and "enum" not in props[name]:
                     props[name] = {**props[name], "type": ["string", "number"]}
+            for name in LENIENT_NUMBER_FIELDS & set(props):
+                if props[name].get("type") == "number":
+                    props[name] = {**props[name], "type": ["number", "string"]}
         return result
     if isinstance(schema, list):
         return [_lenient(item) for item in schema]
@@ -178,6 +183,8 @@ class Spec:
                                  bool(body.get("required")))
             else:
                 declared = {p["name"]: p for p in params if p.get("in") == part}
+                if part == "query" and found[0] == PRIMARY:
+                    declared.update(self._later_query_parameters(method, template, declared))
                 schema = {
                     "type": "object",
                     "properties": {name: {k: p[k] for k in _SCHEMA_KEYS if k in p} for name, p in declared.items()},
@@ -190,6 +197,16 @@ class Spec:
         with self._lock:
             self._validators[key] = validator
         return validator
+
+    def _later_query_parameters(self, method: str, template: str,
+                                declared: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Query parameters 4.x added to a 2.0.6 operation (e.g. the SFR list filters): checked
+        when sent, never required."""
+        later = self.find(method, template, FALLBACK)
+        if later is None:
+            return {}
+        return {p["name"]: {**p, "required": False} for p in later[1].get("parameters", [])
+                if p.get("in") == "query" and p["name"] not in declared}
 
     def validate_request(self, method: str, template: str, query: dict[str, list[str]],
                          headers: dict[str, str], body: Any) -> None:

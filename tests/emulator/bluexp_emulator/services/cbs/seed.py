@@ -187,9 +187,14 @@ class FleetBuilder:
         activated_ms = self.now_ms - rng.randint(30, 400) * _DAY_MS
         eligible = [v for v in we.volumes if v.type == "rw" and not v.is_snaplock]
         protected = [v for v in eligible if rng.random() < 0.7] or eligible[:1]
+        config.catalog_indexed = config.catalog_enabled  # indexed long ago
         for volume in protected:
             policy = default if rng.random() < 0.75 else rng.choice(we.policies)
             volume.backup = self._volume_backup(volume, policy, config.object_lock)
+            # Oldest backup first in file-tree generations; the live volume is one ahead.
+            for generation, snapshot in enumerate(sorted(volume.backup.snapshots, key=lambda s: s.creation_time_ms)):
+                snapshot.generation = generation
+            volume.generation = len(volume.backup.snapshots)
         return activated_ms
 
     def _volume_backup(self, volume: Volume, policy: OntapBackupPolicy, object_lock: str) -> VolumeBackup:

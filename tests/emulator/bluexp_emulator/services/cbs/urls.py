@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from bluexp_emulator.core.router import Route
 from bluexp_emulator.services.cbs.backup import urls as backup
+from bluexp_emulator.services.cbs.catalog import urls as catalog
 from bluexp_emulator.services.cbs.jobs import urls as jobs
+from bluexp_emulator.services.cbs.ransomware import urls as ransomware
+from bluexp_emulator.services.cbs.restore import urls as restore
 from bluexp_emulator.services.cbs.routing import PREFIX
+from bluexp_emulator.services.cbs.sfr import urls as sfr
 from bluexp_emulator.services.cbs.working_environments import urls as working_environments
 
 __all__ = ["PREFIX", "ROUTES", "route_table"]
 
-ROUTES: list[Route] = [*working_environments.ROUTES, *backup.ROUTES, *jobs.ROUTES]
+ROUTES: list[Route] = [*working_environments.ROUTES, *backup.ROUTES, *jobs.ROUTES, *restore.ROUTES, *sfr.ROUTES,
+                       *catalog.ROUTES, *ransomware.ROUTES]
 
 
 def route_table() -> list[tuple[str, str]]:

@@ -179,18 +179,38 @@ def backed_up_volume_dict(we: WorkingEnvironment, volume: Volume, *, partial: bo
     policy = we.policy(backup.policy_name)
     if policy is not None:
         data["backup-policy"] = policy.summary_dict()
-    if backup.object_lock != NO_LOCK:
-        scans = [s.last_ransomware_scan_ms for s in backup.snapshots if s.last_ransomware_scan_ms is not None]
-        data["ransomware-scan-status"] = "PROTECTED"
-        if scans:
-            data["last-ransomware-scan"] = max(scans)
-        data["ransomware-detected-snapshots"] = []
+    scanned = [s for s in backup.snapshots if s.ransomware_scan_status is not None]
+    if backup.object_lock != NO_LOCK or scanned:
+        data.update(_ransomware_summary(scanned))
     if not partial:
         # ``partial`` skips what the real service reads live from ONTAP.
         charged = sum(s.size_bytes for s in backup.snapshots)
         data["capacity"] = {"allocated": str(volume.size_bytes), "used": str(volume.used_bytes),
                             "charging": str(charged), "logicalUsedSize": str(volume.logical_used_bytes)}
         data["aggregate-count"] = volume.aggregate_count
+    return data
+
+
+def _ransomware_summary(scanned: list[CloudSnapshot]) -> dict[str, Any]:
+    """A volume's scan status: any infected backup wins, then a running scan, then the
+    latest verdict (DataLock volumes are PROTECTED until a scan says otherwise)."""
+    detected = [s for s in scanned if s.ransomware_scan_status == "RANSOMWARE_DETECTED"]
+    latest = max(scanned, key=lambda s: s.last_ransomware_scan_ms or 0, default=None)
+    if detected:
+        status = "RANSOMWARE_DETECTED"
+    elif any(s.ransomware_scan_status == "IN_PROGRESS" for s in scanned):
+        status = "IN_PROGRESS"
+    elif latest is not None and latest.ransomware_scan_status == "FAILED":
+        status = "FAILED"
+    else:
+        status = "PROTECTED"
+    data: dict[str, Any] = {"ransomware-scan-status": status}
+    scans = [s.last_ransomware_scan_ms for s in scanned if s.last_ransomware_scan_ms is not None]
+    if scans:
+        data["last-ransomware-scan"] = max(scans)
+    data["ransomware-detected-snapshots"] = [
+        {"snapshot-id": s.id, "snapshot-name": s.name, "last-ransomware-scan": s.last_ransomware_scan_ms}
+        for s in sorted(detected, key=lambda s: s.creation_time_ms, reverse=True)]
     return data
 
 
@@ -292,6 +312,16 @@ class BackupBackend:
         policy = adopt(we, policy)
         volume.backup = VolumeBackup(status=VOLUME_ACTIVE, policy_name=policy.name, object_lock=config.object_lock,
                                      anchor_ms=self.clock.now_ms())
+
+    def adopt_new_volume(self, we: WorkingEnvironment, volume: Volume) -> None:
+        """A volume created on the WE (by a restore) is protected at once when the WE backs
+        up new volumes automatically (``auto-backup-enabled``)."""
+        config = we.backup
+        policy = we.policy(config.policy_name) if config is not None else None
+        if config is not None and config.auto_backup_enabled and policy is not None \
+                and self._unprotectable(volume) is None:
+            self._protect(we, volume, policy)
+            self.scheduler.touch()
 
     def _auto_protect(self, we: WorkingEnvironment, policy: OntapBackupPolicy) -> None:
         for volume in we.volumes:

@@ -68,7 +68,8 @@ def unique_name(backup: VolumeBackup, wanted: str) -> str:
 
 def new_snapshot(ids: IdGenerator, we: WorkingEnvironment, volume: Volume, *, label: str, name: str | None,
                  created_ms: int, pace: Pace) -> CloudSnapshot:
-    """A cloud backup as the relationship produces it (not yet added to the volume)."""
+    """A cloud backup as the relationship produces it (not yet added to the volume); it
+    captures the volume's file tree."""
     backup = volume.backup
     assert backup is not None
     policy = we.policy(backup.policy_name)
@@ -79,7 +80,9 @@ def new_snapshot(ids: IdGenerator, we: WorkingEnvironment, volume: Volume, *, la
     incremental = bool(backup.snapshots)
     fraction = ids.rng.uniform(0.01, 0.1) if incremental else 1.0
     snapshot = CloudSnapshot(id=ids.uuid(), name=name, creation_time_ms=created_ms,
-                             size_bytes=int(volume.used_bytes * fraction), object_lock=backup.object_lock, label=label)
+                             size_bytes=int(volume.used_bytes * fraction), object_lock=backup.object_lock, label=label,
+                             generation=volume.generation, files=dict(volume.files))
+    volume.generation += 1  # the live file system moves on from what this backup captured
     if backup.object_lock != NO_LOCK:
         snapshot.locked_until_ms = lock_until(policy, label, created_ms, pace)
         snapshot.ransomware_scan_status = "PROTECTED"

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bluexp_emulator.services.cbs.filetree import Entry
+
 ENABLED = "ON"
 DISABLED = "OFF"
 VOLUME_ACTIVE = "ON"
@@ -33,6 +35,9 @@ class CloudSnapshot:
     label: str = ""  # SnapMirror label; drives retention (the 2.0.6 views do not carry it)
     locked_until_ms: int | None = None  # end of the DataLock retention
     archive_at_ms: int | None = None  # when the cloud moves it to the archive tier
+    ransomware_scan_failure: str | None = None  # why the last scan failed
+    generation: int = 0  # of the volume's file tree it captured
+    files: dict[str, Entry] = field(default_factory=dict)  # restored entries it captured
 
     def locked(self, now_ms: int) -> bool:
         return self.object_lock != NO_LOCK and self.locked_until_ms is not None and now_ms < self.locked_until_ms
@@ -44,6 +49,8 @@ class CloudSnapshot:
             data["ransomware-scan-status"] = self.ransomware_scan_status
         if self.last_ransomware_scan_ms is not None:
             data["last-ransomware-scan"] = self.last_ransomware_scan_ms
+        if self.ransomware_scan_failure:
+            data["ransomware-scan-status-failure"] = self.ransomware_scan_failure
         return data
 
 
@@ -90,6 +97,7 @@ class BackupConfig:
     free_trial_end_ms: int
     auto_backup_enabled: bool = False
     catalog_enabled: bool = False
+    catalog_indexed: bool = False  # searchable once the indexing job completed
     object_lock: str = NO_LOCK
     max_transfer_rate: float = 0
     archive_storage_class: str | None = None

@@ -52,11 +52,13 @@ RANSOMWARE_SCAN = "ransomware-scan"
 FILE_EXPLORE = "file-explore"
 CONFIGURE_OBJECT_STORE = "configure-object-store"
 CATALOG_SETUP = "catalog-setup"
+CATALOG_INDEX = "catalog-index"
+RESTORE_TYPES = (RESTORE_VOLUME, RESTORE_FILES)
 JOB_TYPES = (
     BACKUP_WORKING_ENVIRONMENT, MODIFY_WORKING_ENVIRONMENT, UNREGISTER_WORKING_ENVIRONMENT,
     BACKUP_VOLUMES, BACKUP_VOLUME, ADHOC_BACKUP, MODIFY_VOLUMES, REMOVE_VOLUME_BACKUP, DELETE_VOLUME_BACKUPS,
     DELETE_WORKING_ENVIRONMENT_BACKUPS, RESTORE_VOLUME, RESTORE_FILES, RANSOMWARE_SCAN,
-    FILE_EXPLORE, CONFIGURE_OBJECT_STORE, CATALOG_SETUP,
+    FILE_EXPLORE, CONFIGURE_OBJECT_STORE, CATALOG_SETUP, CATALOG_INDEX,
 )
 DEFAULT_FAILURE = "The operation failed"
 
@@ -145,7 +147,15 @@ class Job:
         }
         if self.data is not None:
             data["data"] = copy.deepcopy(self.data)  # serialised outside the lock
+            _follow_batches(data["data"], data["status"])
         return data
+
+
+def _follow_batches(data: dict[str, Any], status: str) -> None:
+    """Restore batches not yet decided show the job's own progress."""
+    for batch in ((data.get("restore") or {}).get("batch") or []):
+        if batch.get("status") == PENDING and status == IN_PROGRESS:
+            batch["status"] = IN_PROGRESS
 
 
 def multi_volume_data(volume_ids: Iterable[str]) -> dict[str, Any]:
@@ -222,6 +232,9 @@ class JobsBackend:
         self._faults: list[JobFault] = []
         self._fault_ids = itertools.count(1)
         self._lock = threading.RLock()
+
+    def default_duration(self) -> float:
+        return self._default_duration()
 
     def reset(self, ids: IdGenerator) -> None:
         with self._lock:

@@ -6,12 +6,13 @@ ONTAP backup policies, plus the backend serving the Working Environment category
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bluexp_emulator.core.errors import BadRequest, NotFound
 from bluexp_emulator.services.cbs.jobs import models as jobs
 from bluexp_emulator.services.cbs.jobs.models import Job, JobsBackend
-from bluexp_emulator.services.cbs.working_environments.listing import Entry, list_directory, normalise
+from bluexp_emulator.services.cbs.filetree import Entry, Tree, normalise
 from bluexp_emulator.services.cbs.working_environments.policies import (
     NO_LOCK,
     OntapBackupPolicy,
@@ -36,6 +37,7 @@ OBJECT_STORE_PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS", "ONTAP_S3")
 
 if TYPE_CHECKING:
     from bluexp_emulator.services.cbs.backup.models import BackupConfig, VolumeBackup
+    from bluexp_emulator.services.cbs.backup.state import CloudSnapshot
 
 
 @dataclass
@@ -58,6 +60,11 @@ class Svm:
     id: str
     name: str
     aggregates: list[Aggregate]
+    # Not in the 2.0.6 views; used by the restore rules. ``language`` None: not known, any
+    # volume language is accepted. ``subtype`` "dp-destination": an SVM-DR destination,
+    # which holds data protection volumes only.
+    language: str | None = None
+    subtype: str = "default"
 
     def to_v1_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "aggregate": [a.name for a in self.aggregates]}
@@ -92,6 +99,21 @@ class Volume:
     status: str = "online"
     aggregate_count: int = 1
     backup: VolumeBackup | None = None
+    tree_id: str = ""  # whose generated file tree it holds (a restored volume: its source's)
+    generation: int = 0  # of its file tree; each backup captures one and moves it on
+    files: dict[str, Entry] = field(default_factory=dict)  # restored entries by absolute path
+
+    @property
+    def tree_key(self) -> str:
+        return self.tree_id or self.file_system_id
+
+    def tree(self) -> Tree:
+        """The live file system."""
+        return Tree(self.tree_key, self.generation, self.files)
+
+    def snapshot_tree(self, snapshot: CloudSnapshot) -> Tree:
+        """The file system one of its backups captured."""
+        return Tree(self.tree_key, snapshot.generation, MappingProxyType(snapshot.files))
 
     @property
     def protocol(self) -> str:
@@ -177,6 +199,13 @@ class WorkingEnvironment:
     def volume(self, volume_id: str) -> Volume | None:
         return next((v for v in self.volumes if v.file_system_id == volume_id), None)
 
+    def volume_named(self, svm: str, name: str) -> Volume | None:
+        """ONTAP volume names are unique per SVM."""
+        return next((v for v in self.volumes if v.svm == svm and v.name == name), None)
+
+    def svm(self, name: str) -> Svm | None:
+        return next((s for s in self.svms if s.name == name), None)
+
     def policy(self, name: str) -> OntapBackupPolicy | None:
         return next((p for p in self.policies if p.name == name), None)
 
@@ -218,6 +247,14 @@ class WorkingEnvironmentsBackend:
         if volume is None:
             raise NotFound(f"Volume {volume_id} not found in working environment {we_id}")
         return we, volume
+
+    def find_volume(self, account_id: str, volume_id: str) -> tuple[WorkingEnvironment, Volume]:
+        """A volume by id alone (the SFR routes without a WE in the path)."""
+        for we in self.list_working_environments(account_id):
+            volume = we.volume(volume_id)
+            if volume is not None:
+                return we, volume
+        raise NotFound(f"Volume {volume_id} not found")
 
     def list_ip_spaces(self, account_id: str, we_id: str) -> list[IpSpace]:
         return list(self.get_working_environment(account_id, we_id).ip_spaces)
@@ -336,7 +373,7 @@ class WorkingEnvironmentsBackend:
         _we, volume = self.get_volume(account_id, we_id, volume_id)
         if svm is not None and svm != volume.svm:
             raise BadRequest(f"svm: volume {volume.name} belongs to SVM {volume.svm}, not {svm}")
-        entries = list_directory(volume.file_system_id, path or "/")
+        entries = volume.tree().entries(path)
         if entries is None:
             raise NotFound(f"Path {normalise(path)} not found in volume {volume.name}")
         return entries

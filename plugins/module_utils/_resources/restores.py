@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""Restores (Restore category): the v3 request body and the restore jobs already known.
+
+A rerun of a restore must not start a second one: the restore jobs of the account tell
+whether the same source backup already went, or is going, to the same target.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RUNNING = ("PENDING", "IN_PROGRESS")
+
+
+def restore_jobs(client: Any) -> list[dict[str, Any]]:
+    body = client.cbs("GET", "v1", "restore", "status")
+    return list((body or {}).get("job") or [])
+
+
+def same_restore(job: dict[str, Any], backup: dict[str, Any], target_we_id: str, target_volume: str,
+                 paths: list[str] | None = None, target_path: str | None = None, target_svm: str | None = None) -> bool:
+    """Whether a restore job moved this backup to this target (and, for files, these paths there)."""
+    restore = (job.get("data") or {}).get("restore") or {}
+    source, target = restore.get("source") or {}, restore.get("target") or {}
+    if source.get("snapshot") not in (backup.get("id"), backup.get("name")):
+        return False
+    if target.get("working-environment-id") != target_we_id or target.get("volume-name") != target_volume:
+        return False
+    if target_svm and target.get("svm") not in (None, target_svm):
+        return False
+    kind = (restore.get("type") or "").lower()
+    if paths is None:
+        return kind == "volume"
+    if kind == "volume" or (target.get("path") or None) != (target_path or None):
+        return False
+    # The spec lists files under restore.file[]; jobs with per-batch results under batch[].file[].
+    entries = list(restore.get("file") or [])
+    for batch in restore.get("batch") or []:
+        entries.extend(batch.get("file") or [])
+    return {f.get("path") for f in entries} == set(paths)
+
+
+def source_block(we: dict[str, Any], volume: dict[str, Any], backup: dict[str, Any], bucket: str) -> dict[str, Any]:
+    return {"working-environment-id": we["id"], "working-environment-name": we.get("name") or "",
+            "bucket": bucket or "", "volume-name": volume.get("name") or "",
+            "volume-id": volume["file-system-id"], "snapshot": backup["id"]}
+
+
+def target_block(we: dict[str, Any], svm: str, volume_name: str, path: str | None = None,
+                 aggregates: list[str] | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"working-environment-id": we["id"], "working-environment-name": we.get("name") or "",
+                             "svm": svm, "volume-name": volume_name}
+    if path:
+        block["path"] = path
+    if aggregates:
+        block["aggregates"] = list(aggregates)
+    return block
+
+
+def start(client: Any, body: dict[str, Any]) -> Any:
+    return client.cbs("POST", "v3", "restore", body={"restore": body})

@@ -1,0 +1,232 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sfr_restore
+short_description: Restore chosen files or a folder from a BlueXP backup
+version_added: 0.1.0
+description:
+  - Restores files (or one folder) from a backup of a volume to the original volume or to another volume and
+    path, waits for the restore job, and returns the result of each file.
+  - Nothing is overwritten unless O(overwrite=true). Without it, a file that exists at the target is kept and
+    the restored copy is written under a new name, as the API renames it.
+  - A rerun finds the completed restore of the same files from the same backup to the same target and
+    reports no change; a matching restore that is still running is followed instead of started again.
+author:
+  - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
+extends_documentation_fragment:
+  - bluexp.cloud_backup.connection
+  - bluexp.cloud_backup.connection.WORKING_ENVIRONMENT
+  - bluexp.cloud_backup.connection.BACKUP_SELECTION
+  - bluexp.cloud_backup.connection.WAIT
+  - bluexp.cloud_backup.connection.ACTIONGROUP
+  - bluexp.cloud_backup.attributes
+  - bluexp.cloud_backup.attributes.STATEFUL
+options:
+  files:
+    description:
+      - Paths inside the backup, from the root of the volume, for example V(/finance/2026/budget.xlsx). One
+        folder path restores that folder.
+      - Entries returned by M(bluexp.cloud_backup.sfr_browse_info) (dicts with C(path)) are accepted as they are.
+    type: list
+    elements: raw
+    required: true
+  target_working_environment_id:
+    description:
+      - Working environment to restore to. Defaults to the source working environment.
+    type: str
+  target_working_environment_name:
+    description:
+      - Name of the working environment to restore to.
+    type: str
+  target_volume:
+    description:
+      - Volume to restore into. Defaults to the source volume.
+    type: str
+  target_svm:
+    description:
+      - SVM of O(target_volume). Defaults to the source volume's SVM.
+    type: str
+  target_path:
+    description:
+      - Directory in the target volume to restore into. Without it files go back to their own paths.
+    type: str
+  overwrite:
+    description:
+      - Replace files that exist at the target. Without it nothing at the target is replaced.
+    type: bool
+    default: false
+seealso:
+  - module: bluexp.cloud_backup.sfr_browse_info
+  - module: bluexp.cloud_backup.catalog_search_info
+"""
+
+EXAMPLES = r"""
+---
+- name: Put two files back where they were, keeping what is there now
+  bluexp.cloud_backup.sfr_restore:
+    working_environment_name: prod-east-1
+    volume: vol_finance
+    newest_before: "2026-11-27T22:00:00Z"
+    files:
+      - /finance/2026/budget.xlsx
+      - /finance/2026/forecast.xlsx
+  register: restored
+
+- name: Restore what a catalog search found, to a separate folder
+  bluexp.cloud_backup.sfr_restore:
+    working_environment_id: "{{ found.results[0].working_environment_id }}"
+    volume: "{{ found.results[0].volume_id }}"
+    files: ["{{ found.results[0].path }}"]
+    target_path: /restored
+"""
+
+RETURN = r"""
+files:
+  description: Each file with the result the job reported (C(status) SUCCESS or FAILED, C(error)).
+  returned: always
+  type: list
+  elements: dict
+job:
+  description: The restore job.
+  returned: when there is one
+  type: dict
+source_backup:
+  description: The backup restored from.
+  returned: always
+  type: dict
+"""
+
+import posixpath
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
+    BACKUP_SELECTION_RULES,
+    WORKING_ENVIRONMENT_RULES,
+    backup_selection_argument_spec,
+    merge_rules,
+    working_environment_argument_spec,
+)
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores, sfr
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
+
+ARGUMENT_SPEC = dict(
+    **working_environment_argument_spec(),
+    **backup_selection_argument_spec(),
+    files=dict(type="list", elements="raw", required=True),
+    target_working_environment_id=dict(type="str"),
+    target_working_environment_name=dict(type="str"),
+    target_volume=dict(type="str"),
+    target_svm=dict(type="str"),
+    target_path=dict(type="str"),
+    overwrite=dict(type="bool", default=False),
+)
+
+
+class PartialFailure(BlueXPError):
+    """Some files were not restored."""
+
+
+def wanted_paths(files):
+    paths = []
+    for item in files:
+        path = item.get("path") if isinstance(item, dict) else item
+        if not isinstance(path, str) or not path.strip():
+            raise ConfigurationError("files: each item is a path or a dict with a path, got {0!r}.".format(item),
+                                     option="files")
+        paths.append(posixpath.normpath("/" + path.strip().lstrip("/")))
+    if not paths:
+        raise ConfigurationError("files: give at least one path.", option="files")
+    return list(dict.fromkeys(paths))
+
+
+def file_results(job, paths):
+    """Per-file status from the job's restore batches; files the job did not list keep its status."""
+    batches = ((job or {}).get("data") or {}).get("restore", {}).get("batch") or []
+    by_path = {}
+    for batch in batches:
+        for entry in batch.get("file") or []:
+            by_path[entry.get("path")] = {"status": batch.get("status"), "error": batch.get("error") or None}
+    status = (job or {}).get("status")
+    default = {"status": "SUCCESS" if status == "COMPLETED" else status,
+               "error": (job or {}).get("error") or None if status == "FAILED" else None}
+    return [dict({"path": p}, **by_path.get(p, default)) for p in paths]
+
+
+def run(client, params, outcome):
+    paths = wanted_paths(params["files"])
+    if params["target_path"] and not params["target_path"].startswith("/"):
+        raise ConfigurationError("target_path must start with /.", option="target_path")
+    we, volume, backup = backups.resolve_source(client, params)
+    if params["target_working_environment_id"] or params["target_working_environment_name"]:
+        target_we = wes.resolve(client, params["target_working_environment_id"],
+                                params["target_working_environment_name"])
+    else:
+        target_we = we
+    target_volume = params["target_volume"] or volume.get("name")
+    target_svm = params["target_svm"] or volume.get("svm")
+    outcome.extra["source_backup"] = dict(snake_keys(backup), volume_name=volume.get("name"),
+                                          working_environment_id=we["id"])
+    related = [j for j in restores.restore_jobs(client)
+               if restores.same_restore(j, backup, target_we["id"], target_volume, paths,
+                                        target_path=params["target_path"], target_svm=target_svm)]
+    done = [j for j in related if j.get("status") == "COMPLETED"]
+    running = [j for j in related if j.get("status") in restores.RUNNING]
+    outcome.before = {"restored": bool(done)}
+    if done:
+        outcome.after = outcome.before
+        outcome.extra.update(job=snake_keys(done[-1]), files=file_results(snake_keys(done[-1]), paths))
+        return
+    if running:
+        outcome.after = {"restored": True}
+        job = follow_job(client, {"job-id": running[-1]["id"]}, params)
+        outcome.extra.update(job=job, files=file_results(job, paths))
+        return
+    outcome.changed = True
+    outcome.after = {"restored": True}
+    outcome.extra["files"] = [{"path": p, "status": None, "error": None} for p in paths]
+    if outcome.check_mode:
+        # Finding the files needs the explore operation, a POST: check mode stops before it.
+        return
+    sfr.start_explore(client, we["id"], volume["file-system-id"], params["wait_timeout"])
+    entries = sfr.find_entries(client, we["id"], volume["file-system-id"], backup["id"], paths)
+    bucket = (act.get(client, we["id"]) or {}).get("bucket")
+    body = {"type": "file",
+            "source": restores.source_block(we, volume, backup, bucket),
+            "target": restores.target_block(target_we, target_svm, target_volume, path=params["target_path"]),
+            "file": [{"inode": e.get("inode"), "path": e["path"], "type": e.get("type"), "size": e.get("size"),
+                      "mtime": e.get("mtime")} for e in entries],
+            "skip-file-rename": bool(params["overwrite"])}
+    job = follow_job(client, restores.start(client, body), params, fail_on_failed=False)
+    results = file_results(job, paths)
+    outcome.extra.update(job=job, files=results)
+    failed = [r for r in results if r["status"] == "FAILED"]
+    if failed:
+        raise PartialFailure("{0} of {1} file(s) were not restored: {2}.".format(
+            len(failed), len(results), "; ".join("{0}: {1}".format(r["path"], r["error"] or "no error given")
+                                                 for r in failed)), files=results, job=job, changed=True)
+
+
+def main():
+    module = create_module(ARGUMENT_SPEC, with_wait=True, **merge_rules(
+        WORKING_ENVIRONMENT_RULES, BACKUP_SELECTION_RULES,
+        dict(mutually_exclusive=[("target_working_environment_id", "target_working_environment_name")])))
+    outcome = Outcome(module, None)
+    try:
+        run(new_client(module), module.params, outcome)
+    except BlueXPError as exc:
+        module.fail_json(**exc.to_result())
+    module.exit_json(**outcome.result())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import restores
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
+
+STATUS_PATH = cbs_path("v1", "restore", "status")
+BACKUP = {"id": "snap-7", "name": "vol_finance.daily.7", "creation-time": 1700000000000}
+SOURCE = {"working-environment-id": "we-1", "working-environment-name": "prod-east", "bucket": "bkt",
+          "volume-id": "fs-1", "volume-name": "vol_finance", "snapshot": "snap-7"}
+TARGET = {"working-environment-id": "we-2", "working-environment-name": "dr-west", "svm": "svm_dr",
+          "volume-name": "vol_finance_restored"}
+
+
+def job(kind="volume", snapshot="snap-7", target=None, batches=None, files=None, status="COMPLETED"):
+    restore = {"type": kind, "source": dict(SOURCE, snapshot=snapshot), "target": dict(TARGET, **(target or {}))}
+    if batches is not None:
+        restore["batch"] = [{"id": "b{0}".format(i), "status": "SUCCESS", "file": [{"path": p} for p in paths]}
+                            for i, paths in enumerate(batches)]
+    if files is not None:
+        restore["file"] = [{"inode": 1, "path": p, "type": "FILE", "size": 1, "mtime": 1} for p in files]
+    return {"id": "job-1", "status": status, "error": "", "time": 1700000000000, "data": {"restore": restore}}
+
+
+# --- restore jobs ---------------------------------------------------------------------------------
+
+def test_restore_jobs_reads_the_restore_status_list(make_client, fake):
+    fake.add("GET", STATUS_PATH, reply(200, {"job": [job(), job(status="IN_PROGRESS")]}))
+    assert [j["status"] for j in restores.restore_jobs(make_client())] == ["COMPLETED", "IN_PROGRESS"]
+    assert [(c.method, c.path) for c in fake.calls] == [("GET", STATUS_PATH)]
+
+
+@pytest.mark.parametrize("answer", [reply(200), reply(200, {}), reply(200, {"job": None}), reply(200, {"job": []})])
+def test_no_restore_jobs(make_client, fake, answer):
+    fake.add("GET", STATUS_PATH, answer)
+    assert restores.restore_jobs(make_client()) == []
+
+
+# --- same restore ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("record, expected", [
+    (job(), True),
+    (job(snapshot="vol_finance.daily.7"), True),
+    (job(kind="VOLUME"), True),
+    (job(snapshot="snap-6"), False),
+    (job(target={"working-environment-id": "we-1"}), False),
+    (job(target={"volume-name": "vol_other"}), False),
+    (job(kind="file", batches=[["/a"]]), False),
+    ({"id": "job-1", "status": "COMPLETED"}, False),
+], ids=["same", "snapshot by name", "type in capitals", "other backup", "other environment", "other volume",
+        "a file restore", "no data"])
+def test_same_volume_restore(record, expected):
+    assert restores.same_restore(record, BACKUP, "we-2", "vol_finance_restored") is expected
+
+
+@pytest.mark.parametrize("batches, expected", [
+    ([["/fin/a.xlsx", "/fin/b.xlsx"]], True),
+    ([["/fin/b.xlsx"], ["/fin/a.xlsx"]], True),
+    ([["/fin/a.xlsx"]], False),
+    ([["/fin/a.xlsx", "/fin/b.xlsx", "/fin/c.xlsx"]], False),
+    ([], False),
+], ids=["same files", "across batches in another order", "fewer files", "more files", "no batches"])
+def test_same_file_restore_compares_the_set_of_paths(batches, expected):
+    record = job(kind="file", batches=batches)
+    assert restores.same_restore(record, BACKUP, "we-2", "vol_finance_restored",
+                                 ["/fin/a.xlsx", "/fin/b.xlsx"]) is expected
+
+
+def test_a_volume_restore_is_not_the_same_as_a_file_restore():
+    assert restores.same_restore(job(), BACKUP, "we-2", "vol_finance_restored", ["/fin/a.xlsx"]) is False
+
+
+def test_same_file_restore_reads_the_files_of_restore_status():
+    record = job(kind="file", files=["/fin/a.xlsx", "/fin/b.xlsx"])
+    assert restores.same_restore(record, BACKUP, "we-2", "vol_finance_restored", ["/fin/a.xlsx", "/fin/b.xlsx"])
+
+
+def test_a_file_restore_from_restore_status_is_not_a_volume_restore():
+    record = job(kind="file", files=["/fin/a.xlsx"])
+    assert restores.same_restore(record, BACKUP, "we-2", "vol_finance_restored") is False
+
+
+# --- request body ---------------------------------------------------------------------------------
+
+def test_source_block_has_every_field_the_spec_requires():
+    we = {"id": "we-1", "name": "prod-east"}
+    volume = {"file-system-id": "fs-1", "name": "vol_finance", "svm": "svm1"}
+    assert restores.source_block(we, volume, BACKUP, "netapp-backup-we-1") == {
+        "working-environment-id": "we-1", "working-environment-name": "prod-east", "bucket": "netapp-backup-we-1",
+        "volume-name": "vol_finance", "volume-id": "fs-1", "snapshot": "snap-7"}
+
+
+def test_source_block_sends_empty_strings_rather_than_leaving_required_fields_out():
+    block = restores.source_block({"id": "we-1"}, {"file-system-id": "fs-1"}, BACKUP, None)
+    assert block["working-environment-name"] == "" and block["volume-name"] == "" and block["bucket"] == ""
+    assert set(block) == {"working-environment-id", "working-environment-name", "bucket", "volume-name",
+                          "volume-id", "snapshot"}
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ({}, {}),
+    ({"path": "/restored"}, {"path": "/restored"}),
+    ({"aggregates": ["aggr1", "aggr2"]}, {"aggregates": ["aggr1", "aggr2"]}),
+    ({"path": None, "aggregates": []}, {}),
+], ids=["plain", "path", "aggregates", "empty values left out"])
+def test_target_block(extra, expected):
+    block = restores.target_block({"id": "we-2", "name": "dr-west"}, "svm_dr", "vol_x", **extra)
+    assert block == dict({"working-environment-id": "we-2", "working-environment-name": "dr-west",
+                          "svm": "svm_dr", "volume-name": "vol_x"}, **expected)
+
+
+def test_target_block_copies_the_aggregates():
+    aggregates = ["aggr1"]
+    block = restores.target_block({"id": "we-2"}, "svm_dr", "vol_x", aggregates=aggregates)
+    aggregates.append("aggr2")
+    assert block["aggregates"] == ["aggr1"]
+
+
+def test_start_posts_the_v3_restore_wrapped_in_restore(make_client, fake):
+    fake.add("POST", cbs_path("v3", "restore"), reply(202, {"job-id": "job-9"}))
+    body = {"type": "volume", "source": SOURCE, "target": TARGET}
+    assert restores.start(make_client(), body) == {"job-id": "job-9"}
+    [call] = fake.calls
+    assert (call.method, call.path, call.body) == ("POST", cbs_path("v3", "restore"), {"restore": body})
