@@ -89,7 +89,6 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 FINAL_VERDICTS = ("PROTECTED", "RANSOMWARE_DETECTED")
 DETECTED = "RANSOMWARE_DETECTED"
@@ -125,8 +124,7 @@ def run(client, params, outcome):
         else:
             verdict = None
     outcome.after = {"verdict": verdict}
-    outcome.extra.update(verdict=verdict, backup=dict(snake_keys(backup), volume_name=volume.get("name"),
-                                                      working_environment_id=we["id"]))
+    outcome.extra.update(verdict=verdict, backup=backups.describe(we, volume, backup))
     if params["fail_on_detection"] and verdict == DETECTED:
         raise RansomwareDetected("Ransomware detected in backup {0} of volume {1} on {2}.".format(
             backup.get("name"), volume.get("name"), we.get("name")), verdict=verdict,

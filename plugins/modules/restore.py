@@ -151,8 +151,7 @@ def run(client, params, outcome):
     backups.parse_time("newest_before", params["newest_before"])
     we, volume, backup = backups.resolve_source(client, params)
     target_we = target_environment(client, params, we)
-    outcome.extra["source_backup"] = dict(snake_keys(backup), volume_name=volume.get("name"),
-                                          working_environment_id=we["id"])
+    outcome.extra["source_backup"] = backups.describe(we, volume, backup)
     related = [j for j in restores.restore_jobs(client)
                if restores.same_restore(j, backup, target_we["id"], params["target_volume"],
                                         target_svm=params["target_svm"])]

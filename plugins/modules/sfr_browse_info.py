@@ -93,7 +93,6 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, sfr
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 ARGUMENT_SPEC = dict(
     **working_environment_argument_spec(),
@@ -116,8 +115,7 @@ def gather(client, params):
     entries, truncated = sfr.browse(client, we["id"], volume["file-system-id"], backup["id"], params["path"],
                                     params["recursive"], params["max_entries"], params["pattern"])
     return {"entries": entries, "truncated": truncated,
-            "backup": dict(snake_keys(backup), volume_name=volume.get("name"), volume_id=volume["file-system-id"],
-                           working_environment_id=we["id"])}
+            "backup": backups.describe(we, volume, backup)}
 
 
 def main():

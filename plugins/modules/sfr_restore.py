@@ -174,8 +174,7 @@ def run(client, params, outcome):
         target_we = we
     target_volume = params["target_volume"] or volume.get("name")
     target_svm = params["target_svm"] or volume.get("svm")
-    outcome.extra["source_backup"] = dict(snake_keys(backup), volume_name=volume.get("name"),
-                                          working_environment_id=we["id"])
+    outcome.extra["source_backup"] = backups.describe(we, volume, backup)
     related = [j for j in restores.restore_jobs(client)
                if restores.same_restore(j, backup, target_we["id"], target_volume, paths,
                                         target_path=params["target_path"], target_svm=target_svm)]

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 
 def list_backups(client: Any, we_id: str, volume_id: str) -> list[dict[str, Any]]:
@@ -56,6 +57,12 @@ def choose(backups: list[dict[str, Any]], wanted: str | None, before_ms: float |
             volume_name, " created before newest_before" if before_ms is not None else ""),
             option="newest_before" if before_ms is not None else "volume")
     return candidates[0]
+
+
+def describe(we: dict[str, Any], volume: dict[str, Any], backup: dict[str, Any]) -> dict[str, Any]:
+    """A backup as modules return it: its own fields plus where it comes from."""
+    return dict(snake_keys(backup), volume_name=volume.get("name"), volume_id=volume.get("file-system-id"),
+                working_environment_id=we["id"])
 
 
 def resolve_source(client: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

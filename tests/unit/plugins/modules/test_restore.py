@@ -110,7 +110,8 @@ def test_source_backup_is_returned_in_snake_case_with_its_volume(cbs):
     result = run_ok(main, args(_ansible_check_mode=True))
     assert result["source_backup"] == {"id": NEWEST, "name": "vol_finance.daily.4", "creation_time": 1795827600000,
                                        "size": 1073741824, "archived": False, "object_lock": "NONE",
-                                       "volume_name": "vol_finance", "working_environment_id": WE_ID}
+                                       "volume_name": "vol_finance", "volume_id": "fs-vol_finance",
+                                       "working_environment_id": WE_ID}
 
 
 def test_bucket_comes_from_the_backup_configuration_of_the_source(cbs):
