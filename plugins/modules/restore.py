@@ -118,7 +118,6 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
@@ -136,12 +135,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def target_environment(client, params, source_we):
-    if params["target_working_environment_id"] or params["target_working_environment_name"]:
-        return wes.resolve(client, params["target_working_environment_id"], params["target_working_environment_name"])
-    return source_we
-
-
 def find_volume(client, we_id, svm, name):
     return next((v for v in vols.list_ontap_volumes(client, we_id)
                  if v.get("name") == name and v.get("svm") == svm), None)
@@ -150,7 +143,7 @@ def find_volume(client, we_id, svm, name):
 def run(client, params, outcome):
     backups.parse_time("newest_before", params["newest_before"])
     we, volume, backup = backups.resolve_source(client, params)
-    target_we = target_environment(client, params, we)
+    target_we = restores.target_environment(client, params, we)
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)
     related = [j for j in restores.restore_jobs(client)
                if restores.same_restore(j, backup, target_we["id"], params["target_volume"],

@@ -115,7 +115,6 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores, sfr
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
@@ -167,11 +166,7 @@ def run(client, params, outcome):
     if params["target_path"] and not params["target_path"].startswith("/"):
         raise ConfigurationError("target_path must start with /.", option="target_path")
     we, volume, backup = backups.resolve_source(client, params)
-    if params["target_working_environment_id"] or params["target_working_environment_name"]:
-        target_we = wes.resolve(client, params["target_working_environment_id"],
-                                params["target_working_environment_name"])
-    else:
-        target_we = we
+    target_we = restores.target_environment(client, params, we)
     target_volume = params["target_volume"] or volume.get("name")
     target_svm = params["target_svm"] or volume.get("svm")
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)

@@ -18,6 +18,16 @@ from typing import Any
 RUNNING = ("PENDING", "IN_PROGRESS")
 
 
+def target_environment(client: Any, params: dict[str, Any], source_we: dict[str, Any]) -> dict[str, Any]:
+    """The working environment named by the target_working_environment_* options, else the source."""
+    from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
+
+    if params.get("target_working_environment_id") or params.get("target_working_environment_name"):
+        return wes.resolve(client, params.get("target_working_environment_id"),
+                           params.get("target_working_environment_name"))
+    return source_we
+
+
 def restore_jobs(client: Any) -> list[dict[str, Any]]:
     body = client.cbs("GET", "v1", "restore", "status")
     return list((body or {}).get("job") or [])
