@@ -37,6 +37,9 @@ class Outcome:
     def check_mode(self) -> bool:
         return bool(self._module.check_mode)
 
+    def warn(self, message: str) -> None:
+        self._module.warn(message)
+
     def result(self) -> dict[str, Any]:
         result: dict[str, Any] = {"changed": self.changed}
         if self._key:

@@ -109,3 +109,27 @@ def job_failed(job: dict[str, Any]) -> JobFailedError:
         msg += " Failed items: " + "; ".join(
             "{0}: {1}".format(i.get("volume_id") or i.get("batch_id"), i.get("error")) for i in items)
     return JobFailedError(msg, job_id=job.get("id"), job=snake_keys(job), failed_items=items or None)
+
+
+def wait_until(read: Callable[[], Any], timeout: float, what: str, sleep: Callable[[float], None] | None = None,
+               clock: Callable[[], float] | None = None, first_interval: float = 1.0,
+               max_interval: float = 15.0) -> Any:
+    """Call `read` until it returns something truthy, with the job poll's backoff.
+
+    For synchronous writes whose result shows up in a listing a moment later; raises
+    JobTimeoutError saying `what` was awaited.
+    """
+    sleep = sleep or time.sleep
+    clock = clock or time.monotonic
+    deadline = clock() + timeout
+    interval = first_interval
+    while True:
+        found = read()
+        if found:
+            return found
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise JobTimeoutError("Timed out after {0} s waiting for {1}. The write was accepted; run the task "
+                                  "again later to see it.".format(int(timeout), what))
+        sleep(min(interval, remaining))
+        interval = min(max_interval, interval * 1.5)

@@ -122,10 +122,15 @@ options:
     type: dict
     suboptions:
       storage_grid_id:
-        description: ID of the StorageGRID known to BlueXP.
+        description:
+          - ID of the StorageGRID in BlueXP. Found from O(sgws.storage_server) when not given.
         type: str
       storage_server:
-        description: FQDN (and port) of the StorageGRID gateway.
+        description:
+          - C(fqdn:port) of the grid's S3 endpoint, as RV(bluexp.cloud_backup.storagegrid#module:storagegrid.storage_server)
+            returns it. Required to activate with V(SGWS).
+          - The grid must be discovered in BlueXP (see M(bluexp.cloud_backup.storagegrid)); the module checks
+            that before activating, also in check mode.
         type: str
       access_key:
         description: S3 access key.
@@ -139,7 +144,7 @@ options:
     type: dict
     suboptions:
       storage_server:
-        description: FQDN (and port) of the ONTAP S3 server.
+        description: C(fqdn:port) of the ONTAP S3 server. Required to activate with V(ONTAP_S3).
         type: str
       access_key:
         description: S3 access key.
@@ -344,6 +349,9 @@ def ensure_present(client, we, params, outcome):
         if not params["provider"]:
             raise ConfigurationError("provider: required to activate backup and recovery on {0}.".format(
                 we.get("name")), option="provider")
+        act.check_on_premises_target(params)
+        if params["provider"] == "SGWS":
+            params = act.with_storagegrid(client, params)
         outcome.changed = True
         outcome.after = predicted_activation(params)
         if not outcome.check_mode:

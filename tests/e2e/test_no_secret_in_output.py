@@ -124,3 +124,97 @@ def test_the_check_catches_a_printed_token(bluexp_emulator, run_playbook, tmp_pa
     assert run.rc == 0, run.output[-4000:]
     tokens = bluexp_emulator.issued_tokens()
     assert tokens and any(token in run.output for token in tokens)
+
+
+TARGET_PLAY = """
+- name: Register a StorageGRID and back a cluster up to it, with every secret given
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/bluexp.cloud_backup.cloud_backup: "{{ bluexp_connection }}"
+  tasks:
+    - name: Discovery refused (wrong admin password), so that error paths are printed too
+      bluexp.cloud_backup.storagegrid:
+        name: "{{ grid.name }}"
+        admin_host: "{{ grid.admin_ip }}"
+        admin_username: root
+        admin_password: "{{ wrong_admin_password }}"
+      ignore_errors: true
+
+    - name: Discover it and keep the tenant keys in the account
+      bluexp.cloud_backup.storagegrid:
+        name: "{{ grid.name }}"
+        admin_host: "{{ grid.admin_ip }}"
+        admin_username: root
+        admin_password: "{{ admin_password }}"
+        access_key: IT4SECRETSCANKEY0001
+        secret_key: "{{ tenant_secret }}"
+      diff: true
+      register: grid_result
+
+    - name: Rotate the keys
+      bluexp.cloud_backup.storagegrid:
+        name: "{{ grid.name }}"
+        access_key: IT4SECRETSCANKEY0001
+        secret_key: "{{ rotated_secret }}"
+        update_secret: always
+      diff: true
+      register: rotated
+
+    - name: Activate backup to it
+      bluexp.cloud_backup.backup_activation:
+        working_environment_id: "{{ cluster.id }}"
+        provider: SGWS
+        ip_space: Default
+        sgws:
+          storage_server: "{{ grid_result.storagegrid.storage_server }}"
+          access_key: IT4SECRETSCANKEY0001
+          secret_password: "{{ rotated_secret }}"
+        policy:
+          name: scan-policy
+          rules: [{label: daily, retention: 7}]
+      diff: true
+      register: activated
+
+    - name: Write the cluster's credentials
+      bluexp.cloud_backup.storagegrid:
+        name: "{{ grid.name }}"
+        working_environment_id: "{{ cluster.id }}"
+        access_key: IT4SECRETSCANKEY0001
+        secret_key: "{{ rotated_secret }}"
+        update_secret: always
+      register: we_credentials
+
+    - name: Show everything that was registered
+      ansible.builtin.debug:
+        var: item
+      loop: ["{{ grid_result }}", "{{ rotated }}", "{{ activated }}", "{{ we_credentials }}"]
+"""
+
+
+def test_vvvv_output_holds_no_target_secret(bluexp_emulator, run_playbook, tmp_path: Path):
+    """StorageGRID admin password and S3 secrets stay hidden, in results, diffs and errors alike."""
+    state = bluexp_emulator.state()
+    account = state["accounts"][0]
+    grid = next(g for g in account["storagegrids"] if not g["discovered"])
+    cluster = next(we for we in account["working_environments"]
+                   if we["provider"] == "ONPREM" and not we["backup_enabled"])
+    secrets = {"admin_password": "emulator-sg-admin", "wrong_admin_password": "Wrong-sg-admin-3c91",
+               "tenant_secret": "Tenant-secret-0d7e4b2a9c", "rotated_secret": "Rotated-secret-6a1f8e3b5d"}
+    playbook = tmp_path / "targets.yml"
+    playbook.write_text(TARGET_PLAY)
+    vars_file = tmp_path / "vars.yml"
+    vars_file.write_text(json.dumps(dict(secrets, grid=grid, cluster=cluster, bluexp_connection={
+        "api_url": bluexp_emulator.url, "auth_url": bluexp_emulator.url,
+        "refresh_token": state["credentials"]["refresh_token"]})))
+
+    run = run_playbook(playbook, "-vvvv", "-e", "@" + str(vars_file))
+
+    assert run.rc == 0, run.output[-4000:]
+    assert "failed=0" in run.stdout and "ignored=1" in run.stdout
+    assert "IT4SECRETSCANKEY0001" in run.output  # the scan reads the right output
+    for name, secret in secrets.items():
+        assert secret not in run.output, "{0} leaked in the output".format(name)
+    for token in bluexp_emulator.issued_tokens():
+        assert token not in run.output

@@ -18,6 +18,7 @@ from typing import Any
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import storagegrid as sg
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
 
 PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS", "ONTAP_S3")
@@ -97,6 +98,39 @@ def validate(params: dict[str, Any]) -> None:
     if lock != "NONE" and policy.get("archive_after_days"):
         raise ConfigurationError("policy.object_lock (DataLock) cannot be combined with policy.archive_after_days: "
                                  "locked backups are not archived.", option="policy")
+
+
+def check_on_premises_target(params: dict[str, Any]) -> None:
+    """An on-premises object store is reached by address and S3 keys; all three are needed to activate."""
+    block = BLOCKS.get(params.get("provider") or "")
+    if block not in ("sgws", "ontap_s3"):
+        return
+    values = params.get(block) or {}
+    missing = [f for f in ("storage_server", "access_key", "secret_password") if not values.get(f)]
+    if missing:
+        raise ConfigurationError("{0}.{1}: required to activate with provider {2}.".format(
+            block, missing[0], params["provider"]), option=block)
+
+
+def with_storagegrid(client: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """Params whose SGWS block names a grid BlueXP has discovered, with its ID filled in.
+
+    Checked before activating, since the API only says so after the job starts.
+    """
+    block = dict(params.get("sgws") or {})
+    grids = sg.list_grids(client)
+    grid = sg.find_grid(grids, name=sg.host_of(block.get("storage_server")))
+    if grid is None:
+        known = ", ".join(g.get("name") or "" for g in grids) or "none"
+        raise ConfigurationError("sgws.storage_server: StorageGRID {0} is not discovered in BlueXP (discovered: {1}). "
+                                 "Register it with bluexp.cloud_backup.storagegrid.".format(
+                                     block.get("storage_server"), known), option="sgws")
+    if block.get("storage_grid_id") and block["storage_grid_id"] != grid.get("id"):
+        raise ConfigurationError("sgws.storage_grid_id: {0} is not the ID of {1} ({2}); leave it out to have it "
+                                 "filled in.".format(block["storage_grid_id"], grid["name"], grid.get("id")),
+                                 option="sgws")
+    block["storage_grid_id"] = grid["id"]
+    return dict(params, sgws=block)
 
 
 def _nest(target: dict[str, Any], dotted: str, value: Any) -> None:

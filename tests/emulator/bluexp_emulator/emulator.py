@@ -28,12 +28,19 @@ from bluexp_emulator.services.auth.models import AUDIENCE, PUBLIC_CLIENT_ID, Aut
 from bluexp_emulator.services.cbs import urls as cbs_urls
 from bluexp_emulator.services.cbs.backup.models import BackupBackend
 from bluexp_emulator.services.cbs.catalog.models import CatalogBackend
+from bluexp_emulator.services.cbs.cloud.models import CloudBackend
+from bluexp_emulator.services.cbs.cloud.seed import seed_cloud
 from bluexp_emulator.services.cbs.filetree import has_large_directory
 from bluexp_emulator.services.cbs.jobs.models import JobsBackend
+from bluexp_emulator.services.cbs.licenses.models import LicenseBackend
+from bluexp_emulator.services.cbs.licenses.seed import seed_licenses
 from bluexp_emulator.services.cbs.ransomware.models import RansomwareBackend
 from bluexp_emulator.services.cbs.restore.models import RestoreBackend
 from bluexp_emulator.services.cbs.sfr.models import SfrBackend
 from bluexp_emulator.services.cbs.seed import FleetBuilder, seed_jobs
+from bluexp_emulator.services.cbs.storagegrid.models import StorageGridBackend
+from bluexp_emulator.services.cbs.storagegrid.seed import seed_grids
+from bluexp_emulator.services.cbs.storagegrid.state import ADMIN_PASSWORD
 from bluexp_emulator.services.cbs.working_environments.models import WorkingEnvironmentsBackend
 from bluexp_emulator.services.occm import urls as occm_urls
 from bluexp_emulator.services.tenancy import urls as tenancy_urls
@@ -56,18 +63,25 @@ class Emulator:
         self.auth = AuthBackend(self.clock, self.tenancy, self._credentials(), self.config.token_ttl_s)
         self.jobs = JobsBackend(self.clock, self.ids, lambda: self.config.job_duration_s)
         self.working_environments = WorkingEnvironmentsBackend(self.jobs)
+        self.storage_grids = StorageGridBackend(self.working_environments)
+        self.cloud = CloudBackend()
+        self.licenses = LicenseBackend(self.working_environments, self.clock)
         self.backup = BackupBackend(self.working_environments, self.jobs, self.clock, lambda: self.ids,
-                                    lambda: self.config.backup_interval_s)
+                                    lambda: self.config.backup_interval_s, self.storage_grids)
         self.ransomware = RansomwareBackend(self.backup, self.jobs, self.clock)
         self.restore = RestoreBackend(self.working_environments, self.backup, self.ransomware, self.jobs, self.clock,
                                       lambda: self.ids)
         self.sfr = SfrBackend(self.working_environments, self.jobs, self.clock)
         self.catalog = CatalogBackend(self.working_environments, self.jobs)
         self.faults = FaultRegistry(self.config.seed)
-        self.requests = RequestLog(Redactor(self.auth.secret_values))
+        self.requests = RequestLog(Redactor(self._secret_values))
         self.router = Router(API_ROUTES)
         self.control_router = Router(CONTROL_ROUTES)
         self.reset()
+
+    def _secret_values(self) -> list[str]:
+        """Everything the request log must never contain: tokens, configured secrets."""
+        return [*self.auth.secret_values(), ADMIN_PASSWORD]
 
     def _credentials(self) -> Credentials:
         return Credentials(self.config.refresh_token, self.config.client_id, self.config.client_secret)
@@ -89,13 +103,22 @@ class Emulator:
             self.sfr.reset()
             self.ransomware.reset()
             self.working_environments.clear()
+            self.cloud.clear()
+            self.storage_grids.clear()
             now_ms = self.clock.now_ms()
+            seed = self.config.seed
             self.tenancy.seed(self.ids, self.config.accounts, self.config.connectors, now_ms)
-            for account in self.tenancy.accounts:
+            for index, account in enumerate(self.tenancy.accounts):
                 builder = FleetBuilder(self.ids, now_ms)
                 fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in account.connectors])
                 self.working_environments.load(account.id, fleet)
                 seed_jobs(self.jobs, account.id, fleet, activated, self.ids, now_ms)
+                # Each kind below draws from its own stream, so the fleet above never changes with it.
+                seed_licenses(fleet, IdGenerator.derived(seed, account.id, "licenses"), now_ms)
+                self.cloud.load(account.id, seed_cloud(IdGenerator.derived(seed, account.id, "cloud"),
+                                                       builder.provider_accounts, fleet))
+                self.storage_grids.load(account.id, seed_grids(IdGenerator.derived(seed, account.id, "storagegrid"),
+                                                               index))
             self.backup.scheduler.touch()
 
     def configure(self, **changes: Any) -> None:
@@ -111,11 +134,13 @@ class Emulator:
         with self.lock:
             self.jobs.tick()
             self.backup.tick()
+            self.licenses.tick()
 
     def summary(self) -> dict[str, Any]:
         with self.lock:
             self.tick()
             accounts = []
+            now_ms = self.clock.now_ms()
             for account in self.tenancy.accounts:
                 wes = self.working_environments.list_working_environments(account.id)
                 accounts.append({
@@ -127,6 +152,7 @@ class Emulator:
                     "working_environments": [{
                         "id": we.id, "name": we.name, "provider": we.provider, "type": we.type,
                         "connector_id": we.connector_id, "backup_enabled": we.backup is not None,
+                        "provider_account_id": we.provider_account_id, **we.license.summary(now_ms),
                         "catalog_indexed": we.backup is not None and we.backup.catalog_indexed,
                         "volumes": len(we.volumes),
                         "protected_volumes": sum(1 for v in we.volumes if v.backup is not None),
@@ -139,6 +165,9 @@ class Emulator:
                             "large_directory": has_large_directory(v.tree_key),
                         } for v in we.volumes],
                     } for we in wes],
+                    # Grids with what BlueXP keeps for them (never a secret: ``updates`` counts writes).
+                    "storagegrids": [grid.summary() for grid in self.storage_grids.grids(account.id)],
+                    "cloud": self.cloud.inventory(account.id).summary(),
                 })
             return {
                 "seed": self.config.seed,

@@ -87,6 +87,10 @@ class EmulatorHandle:
         """The verdict of the next scan of a backup (``verdict``, ``volume_id``, ``snapshot_id``...)."""
         return self.control("POST", "ransomware", verdict)
 
+    def set_license(self, **license_: Any) -> Any:
+        """A WE's license (``working_environment_id``, ``state``, ``trial_days_left``, ``snapmirror_license``)."""
+        return self.control("POST", "licenses", license_)
+
     def issued_tokens(self) -> list[str]:
         """Tokens issued so far, for tests that check output for leaks (in-process only:
         the control API never returns a token)."""
@@ -136,7 +140,7 @@ def start_server(*, host: str = "127.0.0.1", port: int = 0, tls: bool = False, c
     emulator = Emulator(build_config(config, **options), clock=clock, spec=spec)
     server = EmulatorHTTPServer(emulator, host, port, use_tls=tls, cert_file=cert_file, verbose=verbose)
     # A short poll interval keeps stop() fast, which matters for per-test servers.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005},
                               name=f"bluexp-emulator-{server.port}", daemon=True)
     thread.start()
     return EmulatorHandle(server, thread)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bluexp_emulator import ManualClock
+from bluexp_emulator.services.cbs.storagegrid.state import StorageGrid
 from bluexp_emulator.services.cbs.working_environments.models import Volume, WorkingEnvironment
 from emulator_client import Client, Result
 
@@ -71,6 +72,10 @@ class Flow:
         job = self.finish(self.call("POST", "/api/v3/backup/working-environment/{we}", payload, we=we.id))
         assert job["status"] == "COMPLETED", job
         return job
+
+    def discovered_grid(self) -> StorageGrid:
+        """The StorageGRID the account has discovered at seed time (SGWS activations need one)."""
+        return self.emulator.storage_grids.list_discovered(self.client.account)[0]
 
     @staticmethod
     def eligible(we: WorkingEnvironment) -> list[Volume]:

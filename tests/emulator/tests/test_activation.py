@@ -46,12 +46,15 @@ def test_v3_activation_of_cloud_volumes_ontap(flow: Flow, spec: Spec, provider: 
 
 @pytest.mark.parametrize("provider,block,fields", [
     ("AWS", "aws", {"account-id": "123456789012", **ON_PREM_CREDENTIALS}),
-    ("SGWS", "sgws", {"storage-server": "sg.example.com:443", "storage-grid-id": "grid-1", **ON_PREM_CREDENTIALS}),
+    ("SGWS", "sgws", ON_PREM_CREDENTIALS),  # plus the seeded discovered grid
     ("ONTAP_S3", "ontap-s3", {"storage-server": "s3.example.com", **ON_PREM_CREDENTIALS}),
 ])
 def test_v3_activation_of_on_premises_ontap(flow: Flow, spec: Spec, provider: str, block: str,
                                             fields: dict[str, Any]) -> None:
     we = flow.we("ONPREM")
+    if provider == "SGWS":
+        grid = flow.discovered_grid()
+        fields = {"storage-server": f"{grid.name}:{grid.s3_port}", "storage-grid-id": grid.id, **fields}
     body = {"provider": provider, block: fields, "ip-space": "Default", "bucket": "my-bucket",
             "max-transfer-rate": 1024, "export-existing-snapshots": False}
     if provider == "AWS":
@@ -189,15 +192,16 @@ def test_failed_activation_job_leaves_backup_off(flow: Flow) -> None:
 
 def test_storagegrid_archival_pool_is_shown_without_its_secret(flow: Flow, spec: Spec) -> None:
     we = flow.we("ONPREM")
+    grid = flow.discovered_grid()
     pool = {"provider": "AWS", "provider-account-id": "123456789012", "region": "us-east-1",
             "access-key": "AKIAPOOL", "secret-password": "pool-secret", "archive-storage-class": "GLACIER"}
     body = {"provider": "SGWS", "ip-space": "Default",
-            "sgws": {"storage-server": "sg.example.com", "storage-grid-id": "grid-7", **ON_PREM_CREDENTIALS},
+            "sgws": {"storage-server": grid.name, "storage-grid-id": grid.id, **ON_PREM_CREDENTIALS},
             "backup-policy": {"name": "tiered", "rule": [{"label": "daily", "retention": 30}],
                               "archive-after-days": 60, "sgws-archival": {"cloud-storage-pool": pool}}}
     flow.finish(flow.call("POST", V3, body, we=we.id))
     view = flow.backup_view(we)
     assert_shape(spec, "GET", PREFIX + WE_V1.replace("{we}", "{workingEnvironmentId}"), view)
-    assert view["storage-grid-id"] == "grid-7" and view["provider-account-id"] == "grid-7"
+    assert view["storage-grid-id"] == grid.id and view["provider-account-id"] == grid.id
     assert view["sgws-archival"]["cloud-storage-pool"] == {k: v for k, v in pool.items() if k != "secret-password"}
     assert "pool-secret" not in repr(we)

@@ -109,6 +109,13 @@ def clear_ransomware_verdicts(emulator: Emulator, request: Request) -> Response:
     return json_response({"deleted": emulator.ransomware.clear_planted()})
 
 
+def set_license(emulator: Emulator, request: Request) -> Response:
+    emulator.tick()  # a trial that ended before the change does not expire after it
+    we = emulator.licenses.set_license(_body(request))
+    return json_response({"working_environment_id": we.id, **we.license.summary(emulator.clock.now_ms()),
+                          "free_trial_end": we.license.free_trial_end_ms})
+
+
 def expire_tokens(emulator: Emulator, request: Request) -> Response:
     return json_response({"expired": emulator.auth.expire_all()})
 

@@ -29,6 +29,7 @@ ROUTES = [
     _route("GET", "/ransomware", r.list_ransomware_verdicts),
     _route("POST", "/ransomware", r.plant_ransomware_verdict),
     _route("DELETE", "/ransomware", r.clear_ransomware_verdicts),
+    _route("POST", "/licenses", r.set_license),
     _route("POST", "/tokens/expire", r.expire_tokens),
     _route("GET", "/jobs", r.list_all_jobs),
     _route("POST", "/jobs", r.create_job),

@@ -57,6 +57,11 @@ class NotFound(EmulatorError):
         super().__init__(404, message)
 
 
+class Conflict(EmulatorError):
+    def __init__(self, message: str) -> None:
+        super().__init__(409, message)
+
+
 class OAuthError(EmulatorError):
     """Failure of a token exchange, in the OAuth2 body format."""
 

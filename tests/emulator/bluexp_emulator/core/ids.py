@@ -12,10 +12,16 @@ ALNUM = string.ascii_letters + string.digits
 
 
 class IdGenerator:
-    """All seeded randomness of the emulator flows through one ``random.Random``."""
+    """Seeded randomness: every value a generator draws comes from its one ``random.Random``."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int | str) -> None:
         self.rng = random.Random(seed)
+
+    @classmethod
+    def derived(cls, seed: int, *scope: str) -> IdGenerator:
+        """An independent stream for one kind of data (e.g. one account's cloud resources):
+        drawing more of one kind never shifts the values of another, nor the seeded fleet."""
+        return cls("/".join((str(seed), *scope)))  # a str seed is stable across runs
 
     def alnum(self, length: int) -> str:
         return "".join(self.rng.choices(ALNUM, k=length))

@@ -15,7 +15,7 @@ SECRET_HEADERS = frozenset({"authorization", "x-user-token", "proxy-authorizatio
 # Body fields that carry secrets: OAuth grants and cloud credentials of CBS bodies.
 SECRET_FIELDS = frozenset({
     "refresh_token", "client_secret", "client_assertion", "password", "access_token", "id_token",
-    "secret-password", "secret_password", "secret-key", "secret_key",
+    "secret-password", "secret_password", "secret-key", "secret_key", "admin-password",
 })
 
 

@@ -163,6 +163,8 @@ def test_activation_sends_the_v3_body_with_the_kebab_case_provider_block(cbs):
     ("AWS", "aws", {"account_id": "123456789012"}, {"account-id": "123456789012"}),
 ], ids=["azure", "gcp", "sgws", "ontap_s3", "aws minimal"])
 def test_each_provider_block_is_sent_in_kebab_case(cbs, provider, option, block, expected):
+    # A StorageGRID target must be discovered: the module reads the grid list first.
+    cbs.add("GET", cbs_path("v1", "sg"), reply(200, {"sgws": [{"name": "sg.example.test", "id": "sg-1"}]}))
     result = run_ok(main, args(provider=provider, region="r-1", policy={"name": "gold"}, **{option: block}))
     [write] = writes(cbs)
     assert write.body == {"provider": provider, "region": "r-1", option.replace("_", "-"): expected,

@@ -171,10 +171,10 @@ class FleetBuilder:
             default.archive_after_days = None
             default.object_lock = "GOVERNANCE" if provider == "AWS" else "UNLOCKED"
         bucket = f"netapp-backup-{we.cluster_uuid}"
+        rng.choice((-200, -40, 12, 25))  # retired (licenses draw their own); kept so later values stay the same
         config = BackupConfig(
             provider=provider, region=region, bucket=bucket, ip_space="Default", provider_account_id=account,
             provider_account_name=f"{provider.lower()}-{account[-6:]}", policy_name=default.name,
-            free_trial_end_ms=self.now_ms + rng.choice((-200, -40, 12, 25)) * _DAY_MS,
             auto_backup_enabled=rng.random() < 0.5, catalog_enabled=rng.random() < 0.3,
             object_lock=default.object_lock,
         )

@@ -8,15 +8,19 @@ Activation picks the object-store target: Cloud Volumes ONTAP backs up to its ow
 provider, region (except StorageGRID / ONTAP S3) and IP space, plus credentials. The v3
 body carries one block per provider (``aws``, ``azure``, ``gcp``, ``sgws``, ``ontap-s3``);
 v1/v2 carry the same fields flat. Fields of another provider than the chosen one are
-rejected. Requirements follow the field descriptions of the 2.0.6 spec.
+rejected. Requirements follow the field descriptions of the 2.0.6 spec. StorageGRID and
+ONTAP S3 are targets of on-premises ONTAP only, and the StorageGRID must be one BlueXP has
+discovered (the StorageGRID category).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bluexp_emulator.core.errors import BadRequest
 from bluexp_emulator.services.cbs.backup.state import NO_LOCK, BackupConfig
+from bluexp_emulator.services.cbs.storagegrid.state import StorageGrid
 from bluexp_emulator.services.cbs.working_environments.models import WorkingEnvironment
 from bluexp_emulator.services.cbs.working_environments.policies import (
     OntapBackupPolicy,
@@ -43,9 +47,11 @@ _REQUIRED = {
     "ONTAP_S3": (("storage-server", *_CREDENTIALS), ()),
 }
 _NO_REGION = ("SGWS", "ONTAP_S3")  # on-premises object stores have no cloud region
+_ON_PREM_TARGETS = _NO_REGION  # ... and back up on-premises ONTAP only
 _POOL_FIELDS = ("provider", "provider-account-id", "region", "access-key", "archive-storage-class")
-FREE_TRIAL_DAYS = 30
 VSA = "VSA"
+# (storage-server as sent, field name for messages) -> the discovered grid; 400 otherwise.
+GridLookup = Callable[[str, str], StorageGrid]
 
 
 @dataclass
@@ -145,8 +151,20 @@ def public_pool(archival: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"cloud-storage-pool": {key: pool[key] for key in _POOL_FIELDS if key in pool}}
 
 
-def plan_activation(we: WorkingEnvironment, request: ActivationRequest, now_ms: int) -> ActivationPlan:
-    """Validate an activation request against the WE; nothing changes yet."""
+def _storage_grid(values: dict[str, Any], where: dict[str, str], grids: GridLookup) -> StorageGrid:
+    """The discovered grid ``storage-server`` names; ``storage-grid-id``, when sent, must be its id."""
+    grid = grids(str(values["storage-server"]), where.get("storage-server", "storage-server"))
+    grid_id = values.get("storage-grid-id")
+    if grid_id not in (None, "") and grid_id != grid.id:
+        raise BadRequest(f"{where.get('storage-grid-id', 'sgws.storage-grid-id')}: {grid_id!r} is not the id of "
+                         f"StorageGRID {grid.name} ({grid.id})")
+    return grid
+
+
+def plan_activation(we: WorkingEnvironment, request: ActivationRequest,
+                    grids: GridLookup | None = None) -> ActivationPlan:
+    """Validate an activation request against the WE; nothing changes yet. Without ``grids``
+    any StorageGRID is accepted."""
     on_prem = we.type != VSA
     allowed = V3_PROVIDERS if request.version >= 3 else V1_PROVIDERS
     provider = request.provider or (None if on_prem else we.provider)
@@ -154,11 +172,15 @@ def plan_activation(we: WorkingEnvironment, request: ActivationRequest, now_ms: 
         raise BadRequest("provider is required for an on-premises working environment")
     if provider not in allowed:
         raise BadRequest(f"provider: {provider!r} is not one of {', '.join(allowed)}")
+    if not on_prem and provider in _ON_PREM_TARGETS:
+        raise BadRequest(f"provider: {provider} is a backup target for on-premises ONTAP only; working environment "
+                         f"{we.id} is Cloud Volumes ONTAP on {we.provider}")
     if not on_prem and provider != we.provider:
         raise BadRequest(f"provider: Cloud Volumes ONTAP on {we.provider} backs up to {we.provider} only, "
                          f"not {provider}")
     values, where = _merge(provider, request.provider_fields)
     _require(provider, values, on_prem, request.version)
+    grid = _storage_grid(values, where, grids) if provider == "SGWS" and grids is not None else None
     region = request.region or ("" if on_prem else we.region)
     if not region and provider not in _NO_REGION:
         raise BadRequest("region is required for an on-premises working environment")
@@ -181,15 +203,15 @@ def plan_activation(we: WorkingEnvironment, request: ActivationRequest, now_ms: 
         raise BadRequest(f"{where.get('archive-storage-class', 'aws.archive-storage-class')} is required to "
                          "archive backups on AWS")
 
-    account = str(values.get({"AWS": "account-id", "AZURE": "subscription", "GCP": "project-id",
-                              "SGWS": "storage-grid-id"}.get(provider, ""), "")
-                  or (we.provider_account_id if not on_prem else ""))
+    grid_id = values.get("storage-grid-id") or (grid.id if grid else None)
+    account = str(values.get({"AWS": "account-id", "AZURE": "subscription", "GCP": "project-id"}.get(provider, ""), "")
+                  or (grid_id if provider == "SGWS" else "") or (we.provider_account_id if not on_prem else ""))
     compact_uuid = we.cluster_uuid.replace("-", "")
     config = BackupConfig(
         provider=provider, region=region, bucket=request.bucket or f"netapp-backup-{we.cluster_uuid}",
         ip_space=ip_space, provider_account_id=account,
         provider_account_name=f"{provider.lower()}-{account[-6:]}" if account else provider.lower(),
-        policy_name=policy.name, free_trial_end_ms=now_ms + FREE_TRIAL_DAYS * 86_400_000,
+        policy_name=policy.name,
         auto_backup_enabled=request.auto_backup_enabled, object_lock=lock,
         max_transfer_rate=rate or 0, archive_storage_class=archive_class,
         access_key=values.get("access-key"), private_endpoint_required="private-endpoint" in values,
@@ -202,7 +224,7 @@ def plan_activation(we: WorkingEnvironment, request: ActivationRequest, now_ms: 
         config.storage_account = values.get("storage-account") or f"netappbackup{compact_uuid[:12]}"
     if provider in ("SGWS", "ONTAP_S3"):
         config.storage_server = values.get("storage-server")
-        config.storage_grid_id = values.get("storage-grid-id") if provider == "SGWS" else None
+        config.storage_grid_id = grid_id if provider == "SGWS" else None
     return ActivationPlan(config, policy, request.auto_backup_enabled)
 
 

@@ -40,6 +40,7 @@ from bluexp_emulator.services.cbs.backup.state import (
 )
 from bluexp_emulator.services.cbs.jobs import models as jobs
 from bluexp_emulator.services.cbs.jobs.models import Job, JobFailed, JobsBackend, multi_volume_data, set_volume_result
+from bluexp_emulator.services.cbs.storagegrid.models import StorageGridBackend
 from bluexp_emulator.services.cbs.working_environments.models import (
     Volume,
     WorkingEnvironment,
@@ -139,7 +140,7 @@ def working_environment_backup_dict(we: WorkingEnvironment, *, partial: bool = F
         "catalog-enabled": config.catalog_enabled,
         "auto-backup-enabled": config.auto_backup_enabled,
         "private-endpoint-required": config.private_endpoint_required,
-        "license": {"free-trial-end": config.free_trial_end_ms, "eligible": config.license_eligible},
+        "license": we.license.to_dict(),  # the License category's state, never a copy
         "ip-space": config.ip_space,
         "delete-yearly-snapshots": config.delete_yearly_snapshots,
         "export-existing-snapshots": config.export_existing_snapshots,
@@ -228,8 +229,10 @@ class BackupBackend:
     """Operations of the Backup category over the shared fleet."""
 
     def __init__(self, working_environments: WorkingEnvironmentsBackend, jobs_backend: JobsBackend, clock: Clock,
-                 ids: Callable[[], IdGenerator], interval_s: Callable[[], float]) -> None:
+                 ids: Callable[[], IdGenerator], interval_s: Callable[[], float],
+                 storage_grids: StorageGridBackend | None = None) -> None:
         self.working_environments = working_environments
+        self.storage_grids = storage_grids  # SGWS activation needs a discovered grid
         self.jobs = jobs_backend
         self.clock = clock
         self._ids = ids
@@ -367,7 +370,9 @@ class BackupBackend:
             raise BadRequest(f"Backup is already active on working environment {we_id}")
         if self.jobs.unfinished(account_id, we_id, ACTIVATION_TYPES):
             raise BadRequest(f"Backup activation of working environment {we_id} is already in progress")
-        plan = plan_activation(we, request, self.clock.now_ms())
+        grids = self.storage_grids
+        plan = plan_activation(we, request, None if grids is None else (
+            lambda server, field: grids.discovered_grid(account_id, server, field)))
         if request.version == 1:
             self._apply_activation(we, plan)
             return None

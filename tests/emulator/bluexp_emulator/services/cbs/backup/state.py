@@ -94,7 +94,6 @@ class BackupConfig:
     provider_account_id: str
     provider_account_name: str
     policy_name: str
-    free_trial_end_ms: int
     auto_backup_enabled: bool = False
     catalog_enabled: bool = False
     catalog_indexed: bool = False  # searchable once the indexing job completed
@@ -107,7 +106,6 @@ class BackupConfig:
     storage_grid_id: str | None = None
     access_key: str | None = None  # never the secret: that is not kept
     sgws_archival: dict[str, Any] | None = None
-    license_eligible: bool = True
     export_existing_snapshots: bool = True
     delete_yearly_snapshots: bool = False
     private_endpoint_required: bool = False

@@ -13,6 +13,7 @@ from bluexp_emulator.core.errors import BadRequest, NotFound
 from bluexp_emulator.services.cbs.jobs import models as jobs
 from bluexp_emulator.services.cbs.jobs.models import Job, JobsBackend
 from bluexp_emulator.services.cbs.filetree import Entry, Tree, normalise
+from bluexp_emulator.services.cbs.licenses.state import License
 from bluexp_emulator.services.cbs.working_environments.policies import (
     NO_LOCK,
     OntapBackupPolicy,
@@ -179,6 +180,7 @@ class WorkingEnvironment:
     policies: list[OntapBackupPolicy] = field(default_factory=list)
     backup: BackupConfig | None = None
     object_stores: dict[str, ObjectStore] = field(default_factory=dict)
+    license: License = field(default_factory=License)
 
     def to_dict(self, partial: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
