@@ -178,10 +178,7 @@ working_environment_id:
   type: str
 """
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
-    merge_rules,
-    working_environment_argument_spec,
-)
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import working_environment_argument_spec
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
@@ -204,10 +201,10 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
 )
-RULES = merge_rules(dict(
+RULES = dict(
     mutually_exclusive=[("working_environment_id", "working_environment_name")],
     required_together=[("admin_host", "admin_username", "admin_password"), ("access_key", "secret_key")],
-))
+)
 WORKING_ENVIRONMENT_OPTIONS = ("working_environment_id", "working_environment_name")
 
 
