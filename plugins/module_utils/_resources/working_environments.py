@@ -78,13 +78,14 @@ def select(records: list[dict[str, Any]], names: Iterable[str] | None, providers
     return selected
 
 
-def backup_status_by_id(client: Any, we_ids: list[str]) -> dict[str, dict[str, Any]]:
+def backup_status_by_id(client: Any, we_ids: list[str], listing: bool = False) -> dict[str, dict[str, Any]]:
     """Backup configuration per working environment, in as few calls as possible.
 
     One list call serves any number of environments; a single environment is read
-    on its own so that a per-host task does not fetch the whole fleet.
+    on its own so that a per-host task does not fetch the whole fleet, unless `listing`
+    asks for the list call whatever the count (an inventory of the whole account).
     """
-    if len(we_ids) == 1:
+    if len(we_ids) == 1 and not listing:
         record = client.cbs("GET", "v1", "backup", "working-environment", we_ids[0], not_found_ok=True)
         records = [record] if record else []
     else:

@@ -1,0 +1,554 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.inventory.data import InventoryData
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import fragment_loader, inventory_loader
+from ansible.utils.plugin_docs import add_fragments
+
+from ansible_collections.bluexp.cloud_backup.plugins.inventory import working_environments
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_cbs import environment
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
+    ACCOUNT,
+    AGENT_HEADER,
+    API_URL,
+    AUTH_URL,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    CONNECTOR,
+    ISSUED_TOKEN,
+    REFRESH_TOKEN,
+    STATIC_TOKEN,
+    TOKEN_URL,
+    assert_no_secret,
+    cbs_path,
+    reply,
+)
+
+PLUGIN = "bluexp.cloud_backup.working_environments"
+WE_LIST = cbs_path("v1", "working-environment")
+BACKUP_LIST = cbs_path("v1", "backup", "working-environment")
+HOST_VARS = {
+    "bluexp_id", "bluexp_name", "bluexp_provider", "bluexp_region", "bluexp_ontap_version", "bluexp_type",
+    "bluexp_status", "bluexp_cluster_uuid", "bluexp_provider_account_id", "bluexp_backup_enabled",
+    "bluexp_backup_status", "bluexp_object_store", "bluexp_volume_count", "bluexp_backed_up_volume_count",
+    "bluexp_failed_backup_volume_count", "ansible_connection",
+}
+
+
+def we(we_id, name, provider="AWS", region="us-east-1", volumes="4"):
+    record = environment(we_id, name, provider)
+    record.update({"region": region, "total-volumes-count": volumes})
+    return record
+
+
+def backup_view(record, status="ON", backed_up="3", failed="0", **target):
+    """A record of GET /api/v1/backup/working-environment for the environment `record`."""
+    view = {"id": record["id"], "name": record["name"], "backup-enablement-status": status,
+            "provider": record["provider"], "region": record["region"], "backed-up-volume-count": backed_up,
+            "total-volumes-count": record["total-volumes-count"], "failed-backup-volume-count": failed}
+    if status == "ON":
+        view.update({"bucket": "netapp-backup-" + record["id"], "provider-access-key": "AKIAEXAMPLE"})
+    view.update(target)
+    return view
+
+
+AWS = we("VsaWorkingEnvironment-aws1", "prod-aws", "AWS", "us-east-1", "5")
+AZURE = we("AzureVsaWorkingEnvironment-az1", "dev-azure", "AZURE", "eastus", "2")
+ONPREM = we("OnPremWorkingEnvironment-op1", "prod-onprem", "ONPREM", "", "11")
+FLEET = [AWS, AZURE, ONPREM]
+BACKUPS = [backup_view(AWS, failed="1"),
+           backup_view(AZURE, status="OFF", backed_up="0"),
+           backup_view(ONPREM, provider="SGWS", region="", bucket="netapp-backup-op1")]
+
+
+@pytest.fixture
+def plugin(module_transport):
+    """The plugin with its documented options registered, every client on the scripted transport."""
+    loaded = inventory_loader.get(PLUGIN)
+    if loaded is not None:
+        return loaded
+    # Outside ansible-test the collection loader is not installed: register the options from the
+    # plugin's documentation and its fragments, as the loader would.
+    doc = yaml.safe_load(working_environments.DOCUMENTATION)
+    add_fragments(doc, working_environments.__file__, fragment_loader)
+    C.config.initialize_plugin_configuration_definitions("inventory", PLUGIN, doc["options"])
+    made = working_environments.InventoryModule()
+    made._load_name = made.ansible_name = PLUGIN
+    made._redirected_names = [PLUGIN]
+    return made
+
+
+@pytest.fixture
+def api(fake):
+    """The two listings, answered with FLEET and BACKUPS unless a test routes them first."""
+
+    def serve(environments=None, backups=None):
+        fake.token()
+        fake.add("GET", WE_LIST, reply(200, {"working-environment": FLEET if environments is None else environments}))
+        fake.add("GET", BACKUP_LIST, reply(200, {"working-environment": BACKUPS if backups is None else backups}))
+        return fake
+
+    return serve
+
+
+@pytest.fixture
+def source(tmp_path):
+    """Write an inventory source file; connection options default to the fake API with a refresh token."""
+
+    def write(name="fleet.bluexp.yml", connection=True, **options):
+        config = {"plugin": PLUGIN}
+        if connection:
+            config.update(api_url=API_URL, auth_url=AUTH_URL, account_id=ACCOUNT, connector_id=CONNECTOR,
+                          refresh_token=REFRESH_TOKEN)
+        config.update(options)
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(config))
+        return str(path)
+
+    return write
+
+
+def parse(plugin, path, cache=True):
+    inventory = InventoryData()
+    plugin.parse(inventory, DataLoader(), path, cache=cache)
+    return inventory
+
+
+def host_vars(inventory, host):
+    """The variables the plugin set (InventoryData adds inventory_file and inventory_dir)."""
+    return {k: v for k, v in inventory.get_host(host).vars.items() if not k.startswith("inventory_")}
+
+
+def members(inventory, group):
+    return sorted(h.name for h in inventory.groups[group].get_hosts())
+
+
+# --- hosts and host variables -----------------------------------------------------------------
+
+
+def test_one_host_per_working_environment_with_its_variables(plugin, api, source):
+    api()
+    inventory = parse(plugin, source())
+    assert sorted(inventory.hosts) == ["dev-azure", "prod-aws", "prod-onprem"]
+    assert host_vars(inventory, "prod-aws") == {
+        "bluexp_id": "VsaWorkingEnvironment-aws1",
+        "bluexp_name": "prod-aws",
+        "bluexp_provider": "AWS",
+        "bluexp_region": "us-east-1",
+        "bluexp_ontap_version": "9.13.1",
+        "bluexp_type": "VSA",
+        "bluexp_status": "ON",
+        "bluexp_cluster_uuid": "uuid-VsaWorkingEnvironment-aws1",
+        "bluexp_provider_account_id": "1234",
+        "bluexp_backup_enabled": True,
+        "bluexp_backup_status": "ON",
+        "bluexp_object_store": {"provider": "AWS", "bucket": "netapp-backup-VsaWorkingEnvironment-aws1",
+                                "region": "us-east-1"},
+        "bluexp_volume_count": 5,
+        "bluexp_backed_up_volume_count": 3,
+        "bluexp_failed_backup_volume_count": 1,
+        "ansible_connection": "local",
+    }
+
+
+def test_backup_off_has_no_object_store(plugin, api, source):
+    api()
+    variables = host_vars(parse(plugin, source()), "dev-azure")
+    assert variables["bluexp_backup_enabled"] is False
+    assert variables["bluexp_backup_status"] == "OFF"
+    assert variables["bluexp_object_store"] is None
+    assert variables["bluexp_backed_up_volume_count"] == 0
+    assert variables["bluexp_volume_count"] == 2
+
+
+def test_on_premises_cluster_backs_up_to_its_own_target(plugin, api, source):
+    api()
+    variables = host_vars(parse(plugin, source()), "prod-onprem")
+    assert variables["bluexp_region"] == ""
+    assert variables["bluexp_object_store"] == {"provider": "SGWS", "bucket": "netapp-backup-op1", "region": ""}
+    assert set(variables) == HOST_VARS
+
+
+def test_environment_the_backup_listing_does_not_know(plugin, api, source):
+    api(backups=[backup_view(AWS)])
+    variables = host_vars(parse(plugin, source()), "prod-onprem")
+    assert variables["bluexp_backup_enabled"] is False
+    assert variables["bluexp_backup_status"] is None
+    assert variables["bluexp_object_store"] is None
+    assert variables["bluexp_backed_up_volume_count"] == 0
+    assert variables["bluexp_failed_backup_volume_count"] == 0
+    assert variables["bluexp_volume_count"] == 11
+
+
+def test_volume_count_falls_back_to_the_backup_listing(plugin, api, source):
+    partial = dict(AWS)
+    del partial["total-volumes-count"]
+    api(environments=[partial, AZURE], backups=[backup_view(AWS), backup_view(AZURE, status="OFF")])
+    assert host_vars(parse(plugin, source()), "prod-aws")["bluexp_volume_count"] == 5
+
+
+def test_hostname_id(plugin, api, source):
+    api()
+    inventory = parse(plugin, source(hostname="id"))
+    assert sorted(inventory.hosts) == sorted(r["id"] for r in FLEET)
+    assert host_vars(inventory, AZURE["id"])["bluexp_name"] == "dev-azure"
+
+
+def test_shared_names_get_the_id_appended_with_a_warning(plugin, api, source, monkeypatch):
+    twin = we("VsaWorkingEnvironment-aws2", "prod-aws", "AWS", "eu-west-1")
+    api(environments=[AWS, twin, AZURE], backups=[backup_view(AWS), backup_view(twin), backup_view(AZURE)])
+    warnings = []
+    monkeypatch.setattr(plugin.display, "warning", warnings.append)
+    inventory = parse(plugin, source())
+    assert sorted(inventory.hosts) == ["dev-azure", "prod-aws_VsaWorkingEnvironment-aws1",
+                                       "prod-aws_VsaWorkingEnvironment-aws2"]
+    assert host_vars(inventory, "prod-aws_VsaWorkingEnvironment-aws2")["bluexp_region"] == "eu-west-1"
+    assert len(warnings) == 1
+    assert "'prod-aws'" in warnings[0]
+    assert "prod-aws_VsaWorkingEnvironment-aws1, prod-aws_VsaWorkingEnvironment-aws2" in warnings[0]
+
+
+def test_a_shared_name_stays_renamed_when_a_filter_keeps_one_of_them(plugin, api, source):
+    twin = we("VsaWorkingEnvironment-aws2", "prod-aws", "GCP", "europe-west1")
+    api(environments=[AWS, twin], backups=[backup_view(AWS), backup_view(twin)])
+    inventory = parse(plugin, source(providers=["gcp"]))
+    assert list(inventory.hosts) == ["prod-aws_VsaWorkingEnvironment-aws2"]
+
+
+def test_a_single_working_environment_is_still_read_from_the_listing(plugin, api, source):
+    calls = api(environments=[AWS])
+    inventory = parse(plugin, source())
+    assert host_vars(inventory, "prod-aws")["bluexp_backup_status"] == "ON"
+    assert [c.path for c in calls.api_calls] == [WE_LIST, BACKUP_LIST]
+
+
+def test_no_working_environment_gives_no_host_and_one_call(plugin, api, source, fake):
+    api(environments=[])
+    inventory = parse(plugin, source())
+    assert not inventory.hosts
+    assert [c.path for c in fake.api_calls] == [WE_LIST]
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"names": ["prod-*"]}, ["prod-aws", "prod-onprem"]),
+    ({"names": ["dev-azure", "nothing-*"]}, ["dev-azure"]),
+    ({"names": ["PROD-*"]}, []),
+    ({"providers": ["aws", "OnPrem"]}, ["prod-aws", "prod-onprem"]),
+    ({"names": ["prod-*"], "providers": ["AZURE"]}, []),
+], ids=["pattern", "exact name", "names are case-sensitive", "providers ignore case", "both"])
+def test_filters(plugin, api, source, fake, options, expected):
+    api()
+    assert sorted(parse(plugin, source(**options)).hosts) == expected
+    # Filters apply to the answers: the same two listings whatever they select.
+    assert [c.path for c in fake.api_calls] == [WE_LIST, BACKUP_LIST]
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def test_default_groups(plugin, api, source):
+    api()
+    inventory = parse(plugin, source())
+    assert members(inventory, "bluexp_provider_aws") == ["prod-aws"]
+    assert members(inventory, "bluexp_provider_azure") == ["dev-azure"]
+    assert members(inventory, "bluexp_provider_onprem") == ["prod-onprem"]
+    assert "bluexp_provider_gcp" not in inventory.groups
+    assert members(inventory, "bluexp_backup_on") == ["prod-aws", "prod-onprem"]
+    assert members(inventory, "bluexp_backup_off") == ["dev-azure"]
+
+
+def test_keyed_groups_groups_and_compose(plugin, api, source):
+    api()
+    inventory = parse(plugin, source(
+        keyed_groups=[
+            {"key": "bluexp_provider | lower", "prefix": "provider"},
+            {"key": "bluexp_region", "prefix": "region", "default_value": "on_premises"},
+            {"key": "bluexp_backup_status | default('unknown', true) | lower", "prefix": "backup"},
+        ],
+        groups={"backup_failing": "bluexp_backup_enabled and bluexp_failed_backup_volume_count > 0"},
+        compose={"unprotected_volume_count": "bluexp_volume_count - bluexp_backed_up_volume_count",
+                 "bucket": "(bluexp_object_store or {}).bucket | default('none')"},
+    ))
+    assert members(inventory, "provider_aws") == ["prod-aws"]
+    assert members(inventory, "region_us_east_1") == ["prod-aws"]
+    assert members(inventory, "region_eastus") == ["dev-azure"]
+    assert members(inventory, "region_on_premises") == ["prod-onprem"]
+    assert members(inventory, "backup_on") == ["prod-aws", "prod-onprem"]
+    assert members(inventory, "backup_off") == ["dev-azure"]
+    assert members(inventory, "backup_failing") == ["prod-aws"]
+    assert host_vars(inventory, "prod-onprem")["unprotected_volume_count"] == 8
+    assert host_vars(inventory, "prod-onprem")["bucket"] == "netapp-backup-op1"
+    assert host_vars(inventory, "dev-azure")["bucket"] == "none"
+
+
+def test_an_empty_key_makes_no_group_unless_strict(plugin, api, source):
+    api()
+    inventory = parse(plugin, source(keyed_groups=[{"key": "bluexp_region", "prefix": "region"}]))
+    assert sorted(g for g in inventory.groups if g.startswith("region")) == ["region_eastus", "region_us_east_1"]
+    with pytest.raises(AnsibleParserError, match="resulted empty"):
+        parse(plugin, source(strict=True, keyed_groups=[{"key": "bluexp_region", "prefix": "region"}]))
+
+
+def test_a_bad_compose_expression_fails_only_when_strict(plugin, api, source):
+    api()
+    inventory = parse(plugin, source(compose={"broken": "bluexp_no_such_var.x"}))
+    assert "broken" not in host_vars(inventory, "prod-aws")
+    with pytest.raises(AnsibleError, match="Could not set broken"):
+        parse(plugin, source(strict=True, compose={"broken": "bluexp_no_such_var.x"}))
+
+
+# --- calls and credentials ------------------------------------------------------------------
+
+
+def test_one_token_exchange_and_the_two_listing_calls(plugin, api, source, fake):
+    api()
+    parse(plugin, source())
+    assert len(fake.token_calls) == 1
+    assert fake.token_calls[0].body["refresh_token"] == REFRESH_TOKEN
+    assert [(c.method, c.path) for c in fake.api_calls] == [("GET", WE_LIST), ("GET", BACKUP_LIST)]
+    for call in fake.api_calls:
+        assert call.headers["Authorization"] == "Bearer " + ISSUED_TOKEN
+        assert call.headers["x-agent-id"] == AGENT_HEADER
+
+
+def test_account_and_connector_are_discovered_when_not_given(plugin, api, source, fake):
+    fake.add("GET", API_URL + "/tenancy/account", reply(200, [{"accountPublicId": ACCOUNT, "accountName": "Lab"}]))
+    fake.add("GET", API_URL + "/occm/list-occms/" + ACCOUNT,
+             reply(200, {"occms": [{"agentId": CONNECTOR, "occmName": "conn"}]}))
+    api()
+    path = source(connection=False, api_url=API_URL, auth_url=AUTH_URL, refresh_token=REFRESH_TOKEN)
+    assert len(parse(plugin, path).hosts) == 3
+    assert [c.path for c in fake.api_calls] == ["/tenancy/account", "/occm/list-occms/" + ACCOUNT,
+                                                WE_LIST, BACKUP_LIST]
+    assert len(fake.token_calls) == 1
+
+
+def test_credentials_and_endpoints_from_the_environment(plugin, api, source, fake, monkeypatch):
+    for name, value in (("BLUEXP_CLIENT_ID", CLIENT_ID), ("BLUEXP_CLIENT_SECRET", CLIENT_SECRET),
+                        ("BLUEXP_API_URL", API_URL), ("BLUEXP_AUTH_URL", AUTH_URL),
+                        ("BLUEXP_ACCOUNT_ID", ACCOUNT), ("BLUEXP_CONNECTOR_ID", CONNECTOR),
+                        ("BLUEXP_TIMEOUT", "17")):
+        monkeypatch.setenv(name, value)
+    api()
+    inventory = parse(plugin, source(connection=False))
+    assert len(inventory.hosts) == 3
+    assert fake.token_calls[0].body == {"grant_type": "client_credentials", "client_id": CLIENT_ID,
+                                        "client_secret": CLIENT_SECRET, "audience": "https://api.cloud.netapp.com"}
+    assert all(c.timeout == 17 for c in fake.calls)
+
+
+def test_a_ready_token_needs_no_exchange(plugin, api, source, fake, monkeypatch):
+    monkeypatch.setenv("BLUEXP_TOKEN", STATIC_TOKEN)
+    api()
+    parse(plugin, source(refresh_token=None))
+    assert not fake.token_calls
+    assert fake.api_calls[0].headers["Authorization"] == "Bearer " + STATIC_TOKEN
+
+
+def test_tls_options_reach_the_transport(plugin, api, source, module_transport, tmp_path):
+    api()
+    parse(plugin, source(validate_certs=False, ca_path=str(tmp_path / "ca.pem")))
+    assert module_transport[0]["validate_certs"] is False
+    assert module_transport[0]["ca_path"] == str(tmp_path / "ca.pem")
+
+
+def test_no_secret_in_host_variables(plugin, api, source):
+    api()
+    inventory = parse(plugin, source(client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
+    for host in inventory.hosts.values():
+        assert_no_secret(dict(host.vars))
+        assert "AKIAEXAMPLE" not in json.dumps(dict(host.vars))
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def test_api_error_names_status_message_and_request(plugin, fake, source):
+    fake.token()
+    fake.add("GET", WE_LIST, reply(403, {"statusCode": 403, "error": "Forbidden",
+                                         "message": "User is not allowed to do operation"}))
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin, source())
+    message = str(info.value)
+    assert message.startswith(PLUGIN + ": GET " + WE_LIST)
+    for text in ("HTTP 403", "Forbidden", "User is not allowed to do operation"):
+        assert text in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert_no_secret(message)
+
+
+def test_refused_credential(plugin, fake, source):
+    fake.token(reply(403, {"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}))
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin, source())
+    message = str(info.value)
+    for text in ("POST " + TOKEN_URL, "HTTP 403", "invalid_grant", "Unknown or invalid refresh token."):
+        assert text in message
+    assert_no_secret(message)
+    assert not fake.api_calls
+
+
+def test_no_credential_names_the_options_and_sends_nothing(plugin, fake, source):
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin, source(refresh_token=None))
+    for name in ("refresh_token", "client_id", "BLUEXP_REFRESH_TOKEN", "BLUEXP_CLIENT_SECRET"):
+        assert name in str(info.value)
+    assert not fake.calls
+
+
+def test_bad_api_url_is_named(plugin, fake, source):
+    with pytest.raises(AnsibleParserError, match="api_url must be an http"):
+        parse(plugin, source(api_url="api.example.test"))
+    assert not fake.calls
+
+
+def test_missing_requests_is_reported(plugin, source, monkeypatch):
+    monkeypatch.setattr(working_environments, "BlueXPClient", None)
+    monkeypatch.setattr(working_environments, "IMPORT_ERROR", ImportError("No module named 'requests'"))
+    with pytest.raises(AnsibleParserError, match="requests"):
+        parse(plugin, source())
+
+
+# --- cache ----------------------------------------------------------------------------------
+
+
+def cached_source(source, tmp_path, **options):
+    return source(cache=True, cache_plugin="jsonfile", cache_connection=str(tmp_path / "cache"), **options)
+
+
+def parse_and_store(plugin, path, cache=True):
+    """Parse as the inventory manager does: the cache is written after parse()."""
+    inventory = parse(plugin, path, cache=cache)
+    plugin.update_cache_if_changed()
+    return inventory
+
+
+def read_entry(path):
+    """A jsonfile cache entry; ansible-core 2.19 and later wrap it in a serialised payload."""
+    stored = json.loads(path.read_text())
+    return json.loads(stored["__payload__"]) if "__payload__" in stored else stored
+
+
+def test_a_fresh_cache_makes_no_call(plugin, api, source, fake, tmp_path):
+    api()
+    path = cached_source(source, tmp_path)
+    first = parse_and_store(plugin, path)
+    calls = len(fake.calls)
+    assert calls == 3
+
+    second = parse_and_store(plugin, path)
+    assert len(fake.calls) == calls
+    assert sorted(second.hosts) == sorted(first.hosts)
+    for host in first.hosts:
+        assert host_vars(second, host) == host_vars(first, host)
+    assert members(second, "bluexp_backup_off") == ["dev-azure"]
+
+
+def test_the_cache_holds_the_api_answers_and_never_a_secret(plugin, api, source, tmp_path):
+    api()
+    path = cached_source(source, tmp_path, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    parse_and_store(plugin, path)
+    files = list((tmp_path / "cache").iterdir())
+    assert len(files) == 1
+    text = files[0].read_text()
+    assert_no_secret(text)
+    for word in (CLIENT_ID, "Bearer", "AKIAEXAMPLE"):
+        assert word not in text
+    stored = read_entry(files[0])
+    assert sorted(stored) == ["backup", "format", "working_environments"]
+    assert [r["id"] for r in stored["working_environments"]] == [r["id"] for r in FLEET]
+
+
+def test_filters_and_groups_apply_to_cached_answers(plugin, api, source, fake, tmp_path):
+    api()
+    parse_and_store(plugin, cached_source(source, tmp_path))
+    calls = len(fake.calls)
+    inventory = parse_and_store(plugin, cached_source(source, tmp_path, providers=["AZURE"]))
+    assert list(inventory.hosts) == ["dev-azure"]
+    assert len(fake.calls) == calls
+
+
+def test_flush_cache_reads_the_api_again_and_stores_it(plugin, api, source, fake, tmp_path):
+    api()
+    path = cached_source(source, tmp_path)
+    parse_and_store(plugin, path)
+    parse_and_store(plugin, path, cache=False)
+    assert len(fake.sent("GET", WE_LIST)) == 2
+    parse_and_store(plugin, path)
+    assert len(fake.sent("GET", WE_LIST)) == 2
+
+
+def test_another_account_is_not_served_from_the_cache(plugin, api, source, fake, tmp_path):
+    api()
+    parse_and_store(plugin, cached_source(source, tmp_path))
+    other = "account-OTHER001"
+    fake.add("GET", cbs_path("v1", "working-environment", account=other),
+             reply(200, {"working-environment": [AZURE, ONPREM]}))
+    fake.add("GET", cbs_path("v1", "backup", "working-environment", account=other),
+             reply(200, {"working-environment": []}))
+    inventory = parse_and_store(plugin, cached_source(source, tmp_path, account_id=other))
+    assert sorted(inventory.hosts) == ["dev-azure", "prod-onprem"]
+
+
+def test_cache_off_reads_the_api_every_time(plugin, api, source, fake):
+    api()
+    path = source()
+    parse(plugin, path)
+    parse(plugin, path)
+    assert len(fake.sent("GET", WE_LIST)) == 2
+
+
+def test_an_unreadable_cache_entry_is_replaced(plugin, api, source, fake, tmp_path):
+    api()
+    path = cached_source(source, tmp_path)
+    parse_and_store(plugin, path)
+    entry = next((tmp_path / "cache").iterdir())
+    entry.write_text(json.dumps({"something": "else"}))
+    assert len(parse_and_store(plugin, path).hosts) == 3
+    assert len(fake.sent("GET", WE_LIST)) == 2
+    assert "working_environments" in read_entry(entry)
+
+
+# --- source files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, wanted", [
+    ("fleet.bluexp.yml", True),
+    ("fleet.bluexp.yaml", True),
+    ("bluexp.yml", True),
+    ("bluexp.yaml", True),
+    ("fleet.yml", False),
+    ("mybluexp.yml", False),
+    ("fleet.bluexp.json", False),
+])
+def test_verify_file(plugin, tmp_path, name, wanted):
+    path = tmp_path / name
+    path.write_text("plugin: " + PLUGIN)
+    assert plugin.verify_file(str(path)) is wanted
+
+
+def test_verify_file_needs_a_readable_file(plugin, tmp_path):
+    assert not plugin.verify_file(str(tmp_path / "missing.bluexp.yml"))
+
+
+def test_a_source_for_another_plugin_is_refused(plugin, tmp_path, fake):
+    path = tmp_path / "other.bluexp.yml"
+    path.write_text("plugin: amazon.aws.aws_ec2\n")
+    with pytest.raises(AnsibleParserError, match="Incorrect plugin name"):
+        parse(plugin, str(path))
+    assert not fake.calls
