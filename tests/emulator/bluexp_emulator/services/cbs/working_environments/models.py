@@ -135,6 +135,8 @@ class Volume:
             "capacity": {"allocated": self.size_bytes, "used": self.used_bytes,
                          "logicalUsedByAfs": self.logical_used_bytes},
             "snapmirror-label": list(self.snapmirror_labels),
+            # Added by the 4.x API, which live Connectors serve: clients use it to leave SnapLock volumes out.
+            "snaplock-type": self.snaplock_type,
         }
 
 
