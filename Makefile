@@ -48,7 +48,7 @@ DEMO_ARGS ?=
 STAGES := setup changelog-lint build docs-lint lint sanity units emulator-tests integration contract e2e
 
 .PHONY: help venv venv-2.21 setup get-pip-shim sanity units integration contract emulator-tests \
-	e2e lint docs-lint changelog-lint build test demo collections clean distclean
+	e2e lint docs docs-lint changelog-lint build test demo collections clean distclean
 
 help:
 	@echo "make test            run every suite: $(STAGES)"
@@ -57,6 +57,7 @@ help:
 	@echo "make sanity          ansible-test sanity (ansible-core 2.19, Python 3.11)"
 	@echo "make units           ansible-test units (2.19; and 2.21 on Python 3.12/3.13 when found)"
 	@echo "make integration     ansible-test integration against the emulator (2.19 and 2.21)"
+	@echo "make docs            regenerate docs/reference (antsibull-docs) and CHANGELOG.rst (antsibull-changelog)"
 	@echo "make contract        validate the requests integration sent against the published spec"
 	@echo "make emulator-tests  the emulator's own tests"
 	@echo "make e2e             ansible-playbook end-to-end tests against the emulator"
@@ -126,6 +127,7 @@ emulator-tests: venv
 	PYTHONPATH=tests/emulator tests/utils/pytest-dir.sh $(VENV) tests/emulator/tests $(PYTEST_ARGS)
 
 e2e: venv collections
+	@tests/utils/ensure-chromium.sh  # the HTML report is rendered in headless Chromium
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/tests/output/collections PYTHONPATH=tests/emulator \
 		tests/utils/pytest-dir.sh $(VENV) tests/e2e $(PYTEST_ARGS) $(E2E_PYTEST_ARGS)
 
@@ -137,6 +139,10 @@ lint: venv collections
 
 docs-lint: venv
 	PATH="$(BIN):$$PATH" tests/utils/in-collection-tree.sh antsibull-docs lint-collection-docs --plugin-docs .
+	tests/utils/build-docs.sh $(VENV) --check
+
+docs: venv
+	tests/utils/build-docs.sh $(VENV)
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
