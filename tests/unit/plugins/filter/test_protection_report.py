@@ -1,0 +1,376 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.bluexp.cloud_backup.plugins.filter import protection_report as pr
+
+NOW = 1_800_000_000.0  # seconds since the epoch
+HOUR_MS = 3_600_000
+DAILY_30 = {"name": "Daily-30", "rule": [{"label": "daily", "retention": "30"}]}
+STANDARD = {"rules": [{"label": "daily", "retention": 30}]}
+
+
+def volume(name: str, protected: bool = True, age_hours: float | None = 1.0, policy: dict | None = None,
+           status: str = "ON", object_lock: str = "NONE") -> dict[str, Any]:
+    """A volume as working_environment_info returns it with details=[volumes]."""
+    record: dict[str, Any] = {"name": name, "file_system_id": "fs-" + name, "svm": "svm1"}
+    if not protected:
+        record["backup"] = {"protected": False, "backup_status": None}
+        return record
+    record["backup"] = {"protected": True, "backup_status": status, "object_lock": object_lock,
+                        "backup_policy": policy or DAILY_30}
+    if age_hours is not None:
+        record["backup"]["last_backup_creation_time"] = int(NOW * 1000 - age_hours * HOUR_MS)
+    return record
+
+
+def we(name: str, volumes: list[dict[str, Any]], enabled: bool = True, policies: list[dict[str, Any]] | None = None,
+       provider: str = "AWS") -> dict[str, Any]:
+    return {"id": "we-" + name, "name": name, "provider": provider, "backup": {"enabled": enabled},
+            "volumes": volumes, "backup_policies": [DAILY_30] if policies is None else policies}
+
+
+def report(wes: Any, **options: Any) -> dict[str, Any]:
+    options.setdefault("now", NOW)
+    return pr.protection_report(wes, **options)
+
+
+def by_label(histogram: list[dict[str, Any]]) -> dict[str, int]:
+    return {bucket["label"]: bucket["count"] for bucket in histogram}
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+
+
+def test_coverage_counts_and_percent_per_working_environment():
+    result = report([we("a", [volume("v1"), volume("v2"), volume("v3", protected=False)])])
+    assert result["coverage"] == [{
+        "name": "a", "id": "we-a", "provider": "AWS", "backup_enabled": True,
+        "protected": 2, "unprotected": 1, "total": 3, "percent": 66.7, "rpo_missed": 0, "not_protectable": 0,
+    }]
+    assert result["totals"]["volumes"] == 3
+    assert result["totals"]["protected"] == 2
+    assert result["totals"]["unprotected"] == 1
+    assert result["totals"]["percent_protected"] == 66.7
+
+
+@pytest.mark.parametrize("extra, reason", [
+    ({"type": "dp"}, "data-protection volume"),
+    ({"snaplock_type": "compliance"}, "SnapLock (compliance) volume"),
+    ({"snaplock_type": "enterprise", "type": "rw"}, "SnapLock (enterprise) volume"),
+])
+def test_volumes_bluexp_cannot_back_up_are_no_coverage_gap(extra, reason):
+    locked = dict(volume("locked", protected=False), **extra)
+    result = report([we("a", [volume("v1"), locked, dict(volume("plain", protected=False), snaplock_type="non_snaplock")])])
+    assert result["coverage"][0]["total"] == 2 and result["coverage"][0]["unprotected"] == 1
+    assert result["coverage"][0]["not_protectable"] == 1
+    assert result["totals"]["not_protectable"] == 1 and result["totals"]["volumes"] == 2
+    assert result["not_protectable"] == [{"we": "a", "we_id": "we-a", "volume": "locked", "volume_id": "fs-locked",
+                                          "svm": "svm1", "reason": reason}]
+    assert [r["volume"] for r in result["volumes"]] == ["v1", "plain"]
+
+
+def test_a_protected_dp_volume_still_counts_as_protected():
+    result = report([we("a", [dict(volume("mirror"), type="dp")])])
+    assert result["not_protectable"] == [] and result["totals"]["protected"] == 1
+
+
+def test_coverage_is_sorted_worst_first_and_empty_environments_last():
+    fleet = [
+        we("full", [volume("v1")]),
+        we("empty", []),
+        we("half-small", [volume("v1"), volume("v2", protected=False)]),
+        we("half-big", [volume("v1"), volume("v2"), volume("v3", protected=False), volume("v4", protected=False)]),
+        we("none", [volume("v1", protected=False)], enabled=False),
+    ]
+    coverage = report(fleet)["coverage"]
+    assert [c["name"] for c in coverage] == ["none", "half-big", "half-small", "full", "empty"]
+    assert coverage[-1]["percent"] is None
+    assert coverage[-1]["total"] == 0
+
+
+def test_working_environment_without_backup():
+    result = report([we("off", [volume("v1", protected=False), volume("v2", protected=False)], enabled=False)],
+                    standard={"policy_name": "Gold", "rules": [{"label": "daily", "retention": 30}]})
+    assert result["coverage"][0]["backup_enabled"] is False
+    assert result["coverage"][0]["percent"] == 0.0
+    assert result["totals"]["backup_enabled"] == 0
+    assert all(row["rpo_met"] is None for row in result["volumes"])
+    assert by_label(result["histogram"]) == dict.fromkeys(by_label(result["histogram"]), 0)
+    # Unused policies of a working environment without backup are not judged, and no policy is "missing".
+    assert result["drift"] == []
+    assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 2, "license": 0}
+
+
+def test_empty_fleet():
+    for empty in ([], {"working_environments": []}, None):
+        result = report(empty)
+        assert result["coverage"] == [] and result["volumes"] == [] and result["drift"] == []
+        assert result["totals"]["working_environments"] == 0
+        assert result["totals"]["percent_protected"] is None
+        assert sum(b["count"] for b in result["histogram"]) == 0
+        assert result["status"] == "ok"
+
+
+def test_accepts_the_registered_result_or_the_list():
+    fleet = [we("a", [volume("v1")])]
+    assert report({"working_environments": fleet, "changed": False}) == report(fleet)
+
+
+# ---------------------------------------------------------------------------------------------
+# Newest backup, RPO and histogram
+
+
+@pytest.mark.parametrize("age, label", [
+    (0, "<1h"), (0.99, "<1h"), (1, "1-6h"), (5.99, "1-6h"), (6, "6-24h"), (23.99, "6-24h"), (24, "1-3d"),
+    (71.99, "1-3d"), (72, "3-7d"), (167.99, "3-7d"), (168, ">7d"), (10_000, ">7d"), (None, "none"),
+])
+def test_histogram_bucket_bounds(age, label):
+    histogram = report([we("a", [volume("v", age_hours=age)])])["histogram"]
+    assert [b["label"] for b in histogram] == ["<1h", "1-6h", "6-24h", "1-3d", "3-7d", ">7d", "none"]
+    assert {k: v for k, v in by_label(histogram).items() if v} == {label: 1}
+
+
+def test_histogram_counts_protected_volumes_only():
+    volumes = [volume("a", age_hours=0.5), volume("b", age_hours=3), volume("c", age_hours=3),
+               volume("d", age_hours=None), volume("e", protected=False), volume("f", protected=False)]
+    result = report([we("w", volumes)])
+    counts = by_label(result["histogram"])
+    assert counts == {"<1h": 1, "1-6h": 2, "6-24h": 0, "1-3d": 0, "3-7d": 0, ">7d": 0, "none": 1}
+    assert sum(counts.values()) == result["totals"]["protected"] == 4
+
+
+def test_rpo_boundaries():
+    volumes = [volume("exact", age_hours=24), volume("over", age_hours=24 + 1 / 3600), volume("fresh", age_hours=0),
+               volume("never", age_hours=None), volume("off", protected=False), volume("future", age_hours=-2)]
+    result = report([we("w", volumes)], rpo_hours=24)
+    met = {row["volume"]: row["rpo_met"] for row in result["volumes"]}
+    assert met == {"exact": True, "over": False, "fresh": True, "never": False, "off": None, "future": True}
+    ages = {row["volume"]: row["age_hours"] for row in result["volumes"]}
+    assert ages["exact"] == 24.0 and ages["never"] is None and ages["future"] == 0.0
+    assert result["totals"]["rpo_met"] == 3
+    assert result["totals"]["rpo_missed"] == 2
+    assert result["totals"]["no_backup"] == 1
+    assert result["coverage"][0]["rpo_missed"] == 2
+    # Without a backup first, then the oldest.
+    assert [row["volume"] for row in result["rpo_missed"]] == ["never", "over"]
+    assert result["problems"]["rpo"] == 2
+
+
+def test_fractional_rpo_and_bad_values():
+    assert report([we("w", [volume("v", age_hours=0.5)])], rpo_hours=0.25)["totals"]["rpo_missed"] == 1
+    for bad in (0, -1, "soon"):
+        with pytest.raises(ValueError, match="rpo_hours"):
+            report([], rpo_hours=bad)
+
+
+def test_newest_backup_comes_from_backup_info_then_the_volume():
+    fleet = [we("w", [volume("listed", age_hours=100), volume("fallback", age_hours=30)])]
+    newer = int(NOW * 1000 - 2 * HOUR_MS)
+    backups = {"backups": [
+        {"working_environment_id": "we-w", "volume_id": "fs-listed", "creation_time": newer, "name": "daily.new"},
+        {"working_environment_id": "we-w", "volume_id": "fs-listed", "creation_time": newer - HOUR_MS * 50},
+        {"working_environment_id": "we-other", "volume_id": "fs-fallback", "creation_time": newer},
+    ]}
+    rows = {row["volume"]: row for row in report(fleet, backups=backups)["volumes"]}
+    assert rows["listed"]["age_hours"] == 2.0
+    assert rows["listed"]["newest_backup"] == pr._iso(newer / 1000)
+    assert rows["fallback"]["age_hours"] == 30.0
+
+
+def test_backups_from_a_registered_loop():
+    fleet = [we("w", [volume("v", age_hours=None)])]
+    loop = {"results": [
+        {"backups": [{"working_environment_id": "we-w", "volume_id": "fs-v", "creation_time": int(NOW * 1000)}]},
+        {"skipped": True},
+    ]}
+    assert report(fleet, backups=loop)["volumes"][0]["age_hours"] == 0.0
+
+
+def test_row_fields():
+    row = report([we("w", [volume("v", age_hours=1.5, status="PAUSED")])])["volumes"][0]
+    assert row == {"we": "w", "we_id": "we-w", "volume": "v", "volume_id": "fs-v", "svm": "svm1", "protected": True,
+                   "backup_status": "PAUSED", "policy": "Daily-30", "newest_backup": pr._iso(NOW - 1.5 * 3600),
+                   "age_hours": 1.5, "rpo_met": True}
+
+
+@pytest.mark.parametrize("now", [NOW, int(NOW), str(NOW), "2027-01-15T08:00:00Z", "2027-01-15T08:00:00",
+                                 "2027-01-15T09:00:00+01:00"])
+def test_now_forms(now):
+    result = pr.protection_report([], now=now)
+    expected = pr._iso(NOW) if not str(now).startswith("2027") else "2027-01-15T08:00:00Z"
+    assert result["generated_at"] == expected
+
+
+def test_bad_now():
+    with pytest.raises(ValueError, match="now"):
+        pr.protection_report([], now="yesterday")
+
+
+# ---------------------------------------------------------------------------------------------
+# Drift
+
+
+def test_no_standard_checks_nothing():
+    odd = {"name": "odd", "rule": [{"label": "hourly", "retention": "2"}]}
+    result = report([we("w", [volume("v", policy=odd)], policies=[odd])], standard={})
+    assert result["standard"] is None
+    assert result["drift"] == []
+
+
+def test_matching_policy_does_not_drift_whatever_the_order_case_and_types():
+    policy = {"name": "p", "rule": [{"label": "Weekly", "retention": "13"}, {"label": "daily", "retention": 30}],
+              "object_lock": "NONE"}
+    standard = {"rules": [{"label": "daily", "retention": "30"}, {"label": "weekly", "retention": 13}],
+                "archive_after_days": 0, "object_lock": "none"}
+    result = report([we("w", [volume("v", policy=policy)], policies=[policy])], standard=standard)
+    assert result["drift"] == []
+    assert result["standard"]["text"] == "rules daily=30, weekly=13; archive never; DataLock NONE"
+    assert result["standard"]["rules"] == [{"label": "daily", "retention": 30}, {"label": "weekly", "retention": 13}]
+
+
+def test_policy_in_use_with_other_rules_drifts_once_with_its_volumes():
+    other = {"name": "short", "rule": [{"label": "daily", "retention": "7"}], "archive_after_days": 30}
+    fleet = [we("w", [volume("b", policy=other), volume("a", policy=other), volume("c")], policies=[DAILY_30, other])]
+    drift = report(fleet, standard=dict(STANDARD, archive_after_days=0))["drift"]
+    assert drift == [{
+        "we": "w", "we_id": "we-w", "policy": "short", "kind": "differs", "named_like_standard": False,
+        "volumes": ["a", "b"],
+        "differences": [
+            {"field": "rules", "actual": "daily=7", "expected": "daily=30",
+             "text": "rules: daily=7 (standard: daily=30)"},
+            {"field": "archive_after_days", "actual": "after 30 days", "expected": "never",
+             "text": "archive_after_days: after 30 days (standard: never)"},
+        ],
+    }]
+
+
+def test_only_the_keys_of_the_standard_are_compared():
+    archiving = {"name": "arch", "rule": [{"label": "daily", "retention": "30"}], "archive_after_days": "90"}
+    fleet = [we("w", [volume("v", policy=archiving)], policies=[archiving])]
+    assert report(fleet, standard=STANDARD)["drift"] == []
+    drift = report(fleet, standard=dict(STANDARD, archive_after_days=60))["drift"]
+    assert [d["field"] for d in drift[0]["differences"]] == ["archive_after_days"]
+
+
+def test_datalock_drift():
+    locked = {"name": "locked", "rule": [{"label": "daily", "retention": "30"}], "object_lock": "GOVERNANCE"}
+    fleet = [we("w", [volume("v", policy=locked)], policies=[locked])]
+    drift = report(fleet, standard=dict(STANDARD, object_lock="NONE"))["drift"]
+    assert drift[0]["differences"] == [{"field": "object_lock", "actual": "GOVERNANCE", "expected": "NONE",
+                                        "text": "object_lock: GOVERNANCE (standard: NONE)"}]
+    assert report(fleet, standard={"object_lock": "GOVERNANCE"})["drift"] == []
+
+
+def test_unused_policies_are_judged_only_by_the_standard_name():
+    unused = {"name": "spare", "rule": [{"label": "hourly", "retention": "24"}], "attached_volumes_count": 0}
+    gold = {"name": "Gold", "rule": [{"label": "daily", "retention": "14"}], "attached_volumes_count": 0}
+    fleet = [we("w", [volume("v")], policies=[DAILY_30, unused, gold])]
+    assert report(fleet, standard=STANDARD)["drift"] == []
+    drift = report(fleet, standard=dict(STANDARD, policy_name="Gold"))["drift"]
+    assert [(d["policy"], d["kind"], d["named_like_standard"], d["volumes"]) for d in drift] == [
+        ("Gold", "differs", True, [])]
+
+
+def test_missing_standard_policy_only_where_backup_is_active():
+    fleet = [we("on", [volume("v")]), we("off", [volume("v", protected=False)], enabled=False)]
+    drift = report(fleet, standard=dict(STANDARD, policy_name="Gold"))["drift"]
+    assert [(d["we"], d["policy"], d["kind"]) for d in drift] == [("on", "Gold", "missing")]
+    assert drift[0]["differences"][0]["text"] == "no policy named Gold"
+
+
+def test_volume_policy_missing_from_the_list_is_judged_from_the_volume():
+    embedded = {"name": "inline", "rule": [{"label": "daily", "retention": "30"}]}
+    fleet = [we("w", [volume("v", policy=embedded, object_lock="COMPLIANCE")], policies=[])]
+    drift = report(fleet, standard=dict(STANDARD, object_lock="NONE"))["drift"]
+    assert [(d["policy"], d["volumes"], [x["field"] for x in d["differences"]]) for d in drift] == [
+        ("inline", ["v"], ["object_lock"])]
+
+
+def test_drift_counters():
+    other = {"name": "other", "rule": [{"label": "weekly", "retention": "4"}]}
+    fleet = [we("w", [volume("a", policy=other), volume("b", policy=other), volume("c")], policies=[DAILY_30, other])]
+    result = report(fleet, standard=STANDARD)
+    assert result["totals"]["drift"] == 1
+    assert result["totals"]["drifting_volumes"] == 2
+    assert result["problems"]["drift"] == 1
+
+
+def test_standard_rules_need_label_and_retention():
+    with pytest.raises(ValueError, match="standard.rules"):
+        report([], standard={"rules": [{"label": "daily"}]})
+    with pytest.raises(ValueError, match="standard.rules"):
+        report([], standard={"rules": []})
+
+
+# ---------------------------------------------------------------------------------------------
+# Licenses
+
+
+def lic(name: str, kind: str, valid: bool | None, days_left: int | None = None, **extra: Any) -> dict[str, Any]:
+    return dict({"working_environment_id": "we-" + name, "working_environment_name": name, "type": kind,
+                 "valid": valid, "days_left": days_left, "free_trial_end": None}, **extra)
+
+
+def test_license_summary():
+    entries = [
+        lic("byol", "byol", True),
+        lic("paygo", "paygo", True),
+        lic("trial-soon", "free_trial", True, days_left=14, free_trial_end="2027-01-29T00:00:00Z"),
+        lic("trial-sooner", "free_trial", True, days_left=3, free_trial_end="2027-01-18T00:00:00Z"),
+        lic("trial-later", "free_trial", True, days_left=15),
+        lic("ended", "free_trial", False, days_left=0, free_trial_end="2027-01-01T00:00:00Z"),
+        lic("unlicensed", "none", False),
+        lic("onprem", "unknown", None, reason="set provider"),
+    ]
+    result = report([], licenses={"licenses": entries, "invalid": ["ended", "unlicensed"]}, trial_warning_days=14)
+    licenses = result["licenses"]
+    assert licenses["valid"] == 5
+    assert licenses["invalid"] == [
+        {"we": "ended", "we_id": "we-ended", "type": "free_trial", "reason": "free trial ended 2027-01-01T00:00:00Z"},
+        {"we": "unlicensed", "we_id": "we-unlicensed", "type": "none", "reason": "not licensed"},
+    ]
+    assert [(t["we"], t["days_left"]) for t in licenses["trials_ending"]] == [("trial-sooner", 3), ("trial-soon", 14)]
+    assert licenses["unknown"] == [{"we": "onprem", "we_id": "we-onprem", "reason": "set provider"}]
+    totals = result["totals"]
+    assert (totals["license_valid"], totals["license_invalid"], totals["trials_ending"], totals["license_unknown"]) == (5, 2, 2, 1)
+    assert result["problems"]["license"] == 4
+    assert result["status"] == "attention"
+
+
+def test_trial_warning_can_be_turned_off():
+    entries = [lic("trial", "free_trial", True, days_left=1)]
+    assert report([], licenses=entries, trial_warning_days=-1)["licenses"]["trials_ending"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole report
+
+
+def test_all_clear():
+    fleet = [we("a", [volume("v1", age_hours=2), volume("v2", age_hours=20)])]
+    result = report(fleet, licenses=[lic("a", "byol", True)], standard=STANDARD, rpo_hours=24)
+    assert result["status"] == "ok"
+    assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 0, "license": 0}
+    assert result["rpo_hours"] == 24.0
+    assert result["trial_warning_days"] == 14
+    assert result["generated_at"] == pr._iso(NOW)
+
+
+def test_the_filter_is_registered_and_wraps_errors():
+    filters = pr.FilterModule().filters()
+    assert filters["protection_report"]([], now=NOW)["status"] == "ok"
+    with pytest.raises(AnsibleFilterError, match="protection_report: rpo_hours"):
+        filters["protection_report"]([], rpo_hours=0)
+    with pytest.raises(AnsibleFilterError, match="registered result or a list"):
+        filters["protection_report"]("not a fleet")
