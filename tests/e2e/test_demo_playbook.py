@@ -5,19 +5,36 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from conftest import REPO
 
 
-def test_demo_lists_the_fleet_and_a_job(bluexp_emulator, run_playbook):
+def test_demo_reports_protects_restores_and_points_to_the_report(bluexp_emulator, run_playbook, tmp_path: Path):
     bluexp_emulator.reset(seed=42, fleet_size=12)
     state = bluexp_emulator.state()
-    run = run_playbook(REPO / "playbooks" / "demo.yml",
-                       "-e", "bluexp_api_url=" + bluexp_emulator.url,
-                       "-e", "bluexp_auth_url=" + bluexp_emulator.url,
-                       env={"BLUEXP_REFRESH_TOKEN": state["credentials"]["refresh_token"]})
-    assert run.rc == 0, run.output[-4000:]
-    for we in state["accounts"][0]["working_environments"]:
-        assert we["name"] in run.stdout
-    assert "12 working environments" in run.stdout
-    assert "Newest job" in run.stdout
-    assert bluexp_emulator.counters()["token_exchanges"] == 1
+    reports = tmp_path / "reports"
+    env = {"BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url,
+           "BLUEXP_REFRESH_TOKEN": state["credentials"]["refresh_token"], "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true",
+           "ANSIBLE_FORKS": "10"}
+
+    run = run_playbook(REPO / "playbooks" / "demo.yml", "-i", str(REPO / "playbooks" / "inventory" / "fleet.bluexp.yml"),
+                       "-e", "demo_report_dir=" + str(reports), env=env)
+
+    assert run.rc == 0, run.output[-6000:]
+    before = json.loads((reports / "before" / "report.json").read_text())
+    after = json.loads((reports / "after" / "report.json").read_text())
+    fleet = state["accounts"][0]["working_environments"]
+    assert before["totals"]["working_environments"] == after["totals"]["working_environments"] == len(fleet)
+    # Protecting to the standard leaves only what the standard excludes, and on-premises
+    # clusters without a backup target, unprotected.
+    assert after["totals"]["protected"] > before["totals"]["protected"]
+    assert after["totals"]["unprotected"] < before["totals"]["unprotected"]
+    assert after["totals"]["backup_enabled"] == sum(1 for we in fleet if we["backup_enabled"] or we["provider"] != "ONPREM")
+    assert (reports / "after" / "report.html").is_file()
+    assert str(reports / "after" / "report.html") in run.stdout
+    restored = [we for we in bluexp_emulator.state()["accounts"][0]["working_environments"]
+                if any(v["name"].endswith("_restored") for v in we["volume_list"])]
+    assert len(restored) == 1
+    assert "failed=0" in run.stdout
