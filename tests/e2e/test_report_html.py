@@ -225,7 +225,9 @@ def test_inventory_hosts_all_clear(bluexp_emulator, run_playbook, tmp_path: Path
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(json.dumps({"clusters": {"hosts": {"cluster-1": {"bluexp_name": fine[0]["name"]}}}}))
     report = run_report(bluexp_emulator, run_playbook, tmp_path / "out", "-i", str(inventory),
-                        "-e", "protection_report_hosts=clusters", "-e", "protection_report_rpo_hours=100000")
+                        "-e", "protection_report_hosts=clusters", "-e", "protection_report_rpo_hours=100000",
+                        # Judged without the fleet standard of playbooks/vars/protection.yml, which it predates.
+                        "-e", '{"protection_report_standard": {}}')
     assert report["status"] == "ok"
     assert report["working_environment_names"] == [fine[0]["name"]]
 

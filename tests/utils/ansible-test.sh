@@ -59,6 +59,14 @@ esac
 trap 'rm -rf "$tmp"' EXIT
 
 dest=$(copy_collection "$tmp" "${extra[@]}")
+# The unit tests that check requests against the published specs find them next to the
+# collection, as ../shared/bluexp-api lies next to the checkout (ansible-test passes no
+# BLUEXP_SPEC_DIR through). A link, so that nothing of the specs is copied.
+spec_dir=${BLUEXP_SPEC_DIR:-$(repo_root)/../shared/bluexp-api}
+if [ -d "$spec_dir" ]; then
+    mkdir -p "$(dirname "$dest")/shared"
+    ln -s "$(cd "$spec_dir" && pwd)" "$(dirname "$dest")/shared/bluexp-api"
+fi
 if [ -n "$integration_config" ]; then
     cp "$integration_config" "$dest/tests/integration/integration_config.yml"
 fi
