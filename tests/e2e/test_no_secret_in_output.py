@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from conftest import REPO
+
 PLAY = """
 - name: Use every module with the credential given to it
   hosts: localhost
@@ -217,4 +219,31 @@ def test_vvvv_output_holds_no_target_secret(bluexp_emulator, run_playbook, tmp_p
     for name, secret in secrets.items():
         assert secret not in run.output, "{0} leaked in the output".format(name)
     for token in bluexp_emulator.issued_tokens():
+        assert token not in run.output
+
+
+def test_vvvv_onboarding_playbook_holds_no_secret(bluexp_emulator, run_playbook, tmp_path: Path):
+    """Secrets handed to a role travel through two roles' variables; none is ever printed."""
+    state = bluexp_emulator.state()
+    account = state["accounts"][0]
+    grid = next(g for g in account["storagegrids"] if not g["discovered"])
+    cluster = next(we for we in account["working_environments"]
+                   if we["provider"] == "ONPREM" and not we["backup_enabled"])
+    secrets = {"storagegrid_target_admin_password": "emulator-sg-admin",
+               "storagegrid_target_secret_key": "Role-tenant-secret-41e9c7"}
+    vars_file = tmp_path / "onboarding.yml"
+    vars_file.write_text(json.dumps(dict(
+        secrets, storagegrid_target_name=grid["name"], storagegrid_target_admin_host=grid["admin_ip"],
+        storagegrid_target_access_key="IT4ROLESCANKEY000001", storagegrid_target_store_credentials=True,
+        storagegrid_target_working_environment_id=cluster["id"], storagegrid_target_volumes=["vol_.*"])))
+    env = {"BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url,
+           "BLUEXP_REFRESH_TOKEN": state["credentials"]["refresh_token"]}
+
+    run = run_playbook(REPO / "playbooks" / "onboard_storagegrid.yml", "-vvvv", "-e", "@" + str(vars_file), env=env)
+
+    assert run.rc == 0, run.output[-4000:]
+    assert "IT4ROLESCANKEY000001" in run.output  # the scan reads the right output
+    for name, secret in secrets.items():
+        assert secret not in run.output, "{0} leaked in the output".format(name)
+    for token in bluexp_emulator.issued_tokens() + [state["credentials"]["refresh_token"]]:
         assert token not in run.output
