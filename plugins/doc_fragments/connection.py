@@ -154,6 +154,65 @@ options:
     type: str
 """
 
+    # Credential and endpoint options of the plugins that are not modules (lookup, inventory),
+    # read from the same BLUEXP_* variables as the modules' options.
+    PLUGIN_CREDENTIALS = r"""
+options:
+  refresh_token:
+    description:
+      - A BlueXP user refresh token, exchanged at O(auth_url) for an access token.
+      - Keep it in the environment, not in a file.
+    type: str
+    env:
+      - name: BLUEXP_REFRESH_TOKEN
+  client_id:
+    description:
+      - Client ID of a BlueXP service account. Takes precedence over O(refresh_token).
+    type: str
+    env:
+      - name: BLUEXP_CLIENT_ID
+  client_secret:
+    description:
+      - Client secret of the service account named by O(client_id).
+    type: str
+    env:
+      - name: BLUEXP_CLIENT_SECRET
+  api_url:
+    description:
+      - Base URL of the BlueXP API.
+    type: str
+    default: https://api.bluexp.netapp.com
+    env:
+      - name: BLUEXP_API_URL
+  auth_url:
+    description:
+      - Base URL of the token service; the token is requested from C({auth_url}/oauth/token).
+    type: str
+    default: https://netapp-cloud-account.auth0.com
+    env:
+      - name: BLUEXP_AUTH_URL
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of O(api_url) and O(auth_url).
+    type: bool
+    default: true
+    env:
+      - name: BLUEXP_VALIDATE_CERTS
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the servers with, instead of the system store.
+    type: path
+    env:
+      - name: BLUEXP_CA_PATH
+  timeout:
+    description:
+      - Seconds to wait for the server to answer one HTTP request.
+    type: int
+    default: 60
+    env:
+      - name: BLUEXP_TIMEOUT
+"""
+
     # Attributes every module shares.
     ACTIONGROUP = r"""
 attributes:

@@ -36,6 +36,7 @@ author:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  - bluexp.cloud_backup.connection.PLUGIN_CREDENTIALS
 options:
   plugin:
     description:
@@ -63,25 +64,6 @@ options:
     type: str
     choices: [name, id]
     default: name
-  refresh_token:
-    description:
-      - A BlueXP user refresh token, exchanged at O(auth_url) for an access token.
-      - Keep it in the environment, not in the source file.
-    type: str
-    env:
-      - name: BLUEXP_REFRESH_TOKEN
-  client_id:
-    description:
-      - Client ID of a BlueXP service account. Takes precedence over O(refresh_token).
-    type: str
-    env:
-      - name: BLUEXP_CLIENT_ID
-  client_secret:
-    description:
-      - Client secret of the service account named by O(client_id).
-    type: str
-    env:
-      - name: BLUEXP_CLIENT_SECRET
   token:
     description:
       - A ready BlueXP access token. Takes precedence over every other credential; it cannot be renewed.
@@ -104,40 +86,6 @@ options:
     type: str
     env:
       - name: BLUEXP_CONNECTOR_ID
-  api_url:
-    description:
-      - Base URL of the BlueXP API.
-    type: str
-    default: https://api.bluexp.netapp.com
-    env:
-      - name: BLUEXP_API_URL
-  auth_url:
-    description:
-      - Base URL of the token service; the token is requested from C({auth_url}/oauth/token).
-    type: str
-    default: https://netapp-cloud-account.auth0.com
-    env:
-      - name: BLUEXP_AUTH_URL
-  validate_certs:
-    description:
-      - Whether to verify the TLS certificates of O(api_url) and O(auth_url).
-    type: bool
-    default: true
-    env:
-      - name: BLUEXP_VALIDATE_CERTS
-  ca_path:
-    description:
-      - A PEM file of CA certificates to verify the servers with, instead of the system store.
-    type: path
-    env:
-      - name: BLUEXP_CA_PATH
-  timeout:
-    description:
-      - Seconds to wait for the server to answer one HTTP request.
-    type: int
-    default: 60
-    env:
-      - name: BLUEXP_TIMEOUT
 notes:
   - Credentials and access tokens are never logged, set as host variables or written to the inventory cache,
     which holds only the two API answers.

@@ -230,3 +230,28 @@ def assert_no_secret(value: Any) -> None:
     dumped = json.dumps(value, default=repr) if not isinstance(value, str) else value
     for secret in SECRETS:
         assert secret not in dumped, "a credential value leaked: {0}".format(secret)
+
+
+def documented_options(documentation: str, plugin_file: str) -> dict[str, Any]:
+    """A plugin's options from its DOCUMENTATION and doc fragments, as the plugin loader reads them.
+
+    For plain pytest runs, where the collection loader is not installed: this collection's
+    fragments are merged here, ansible-core's by ansible-core.
+    """
+    import yaml
+    from ansible.plugins.loader import fragment_loader
+    from ansible.utils.plugin_docs import add_fragments
+
+    from ansible_collections.bluexp.cloud_backup.plugins.doc_fragments import connection
+
+    doc = yaml.safe_load(documentation)
+    own = "bluexp.cloud_backup.connection."
+    names = doc.get("extends_documentation_fragment") or []
+    doc["extends_documentation_fragment"] = [n for n in names if not n.startswith(own)]
+    add_fragments(doc, plugin_file, fragment_loader)
+    for name in names:
+        if name.startswith(own):
+            fragment = yaml.safe_load(getattr(connection.ModuleDocFragment, name[len(own):]))
+            for option, spec in fragment["options"].items():
+                doc.setdefault("options", {}).setdefault(option, spec)
+    return doc["options"]

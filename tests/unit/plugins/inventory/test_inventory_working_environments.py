@@ -14,12 +14,12 @@ from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import fragment_loader, inventory_loader
-from ansible.utils.plugin_docs import add_fragments
+from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.bluexp.cloud_backup.plugins.inventory import working_environments
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_cbs import environment
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
+    documented_options,
     ACCOUNT,
     AGENT_HEADER,
     API_URL,
@@ -81,9 +81,8 @@ def plugin(module_transport):
         return loaded
     # Outside ansible-test the collection loader is not installed: register the options from the
     # plugin's documentation and its fragments, as the loader would.
-    doc = yaml.safe_load(working_environments.DOCUMENTATION)
-    add_fragments(doc, working_environments.__file__, fragment_loader)
-    C.config.initialize_plugin_configuration_definitions("inventory", PLUGIN, doc["options"])
+    options = documented_options(working_environments.DOCUMENTATION, working_environments.__file__)
+    C.config.initialize_plugin_configuration_definitions("inventory", PLUGIN, options)
     made = working_environments.InventoryModule()
     made._load_name = made.ansible_name = PLUGIN
     made._redirected_names = [PLUGIN]

@@ -10,7 +10,6 @@ import json
 import pytest
 import requests
 import responses
-import yaml
 
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
@@ -19,6 +18,7 @@ from ansible.plugins.loader import lookup_loader
 from ansible_collections.bluexp.cloud_backup.plugins.lookup import access_token
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
+    documented_options,
     AUTH_URL,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -39,7 +39,7 @@ def lookup(monkeypatch, retry_policy):
     if plugin is None:
         # Outside ansible-test the collection loader is not installed: register the
         # options from the plugin's own documentation, as the loader would.
-        options = yaml.safe_load(access_token.DOCUMENTATION)["options"]
+        options = documented_options(access_token.DOCUMENTATION, access_token.__file__)
         C.config.initialize_plugin_configuration_definitions("lookup", PLUGIN, options)
         plugin = access_token.LookupModule()
         plugin._load_name = PLUGIN
