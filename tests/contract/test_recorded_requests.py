@@ -49,10 +49,7 @@ NOT_USED = {
         _NEWER.format("the working-environment-scoped start, the one the current reference keeps"),
     "POST /api/v2/sfr/volume/{volumeId}/file-explore/start":
         _NEWER.format("the working-environment-scoped start, the one the current reference keeps"),
-    "GET /api/v1/sfr/volume/{volumeId}/file-explore/status":
-        "the working-environment-scoped start returns a job, which the modules follow instead",
-    "GET /api/v2/sfr/volume/{volumeId}/file-explore/status":
-        "the working-environment-scoped start returns a job, which the modules follow instead",
+    "GET /api/v1/sfr/volume/{volumeId}/file-explore/status": _NEWER.format("GET api/v2/.../file-explore/status"),
     "GET /api/v1/sfr/volume/{volumeId}/snapshot/{snapshotId}/file-explore/list":
         _NEWER.format("the working-environment-scoped, paged list"),
     "GET /api/v2/sfr/volume/{volumeId}/snapshot/{snapshotId}/file-explore/list":

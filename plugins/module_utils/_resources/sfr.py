@@ -24,18 +24,32 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import
 
 DIRECTORY_TYPES = ("DIRECTORY", "DIR", "FOLDER")
 PAGE_SIZE = 500
+# The explore status that means the backups can be listed (the values are not documented).
+EXPLORE_READY = "READY"
 
 
 def is_directory(entry: dict[str, Any]) -> bool:
     return str(entry.get("type") or "").upper() in DIRECTORY_TYPES
 
 
+def explore_ready(client: Any, volume_id: str) -> bool:
+    """Whether the volume's backups are mounted for browsing already (a rerun needs no new start).
+
+    Only READY, what the start leads to, skips the start; any other or no answer starts again.
+    """
+    body = client.cbs("GET", "v2", "sfr", "volume", volume_id, "file-explore", "status", not_found_ok=True)
+    return str((body or {}).get("status") or "").upper() == EXPLORE_READY
+
+
 def start_explore(client: Any, we_id: str, volume_id: str, timeout: float) -> None:
-    """Mount the volume's backups for browsing and wait until they can be listed."""
+    """Mount the volume's backups for browsing, unless they are, and wait until they can be listed."""
+    if explore_ready(client, volume_id):
+        return
     body = client.cbs("POST", "v1", "sfr", "working-environment", we_id, "volume", volume_id, "file-explore", "start")
     job_id = job_id_of(body)
     if job_id:
         JobWaiter(client).wait([job_id], timeout)
+
 
 
 def list_directory(client: Any, we_id: str, volume_id: str, backup_id: str, path: str) -> Iterator[dict[str, Any]]:

@@ -97,6 +97,7 @@ class FakeRecovery(FakeCbs):
         self.scan_results: dict[str, str] = {}
         self._routes_table.extend((method, re.compile(pattern + "$"), handler) for method, pattern, handler in (
             ("POST", r"v1/sfr/working-environment/([^/]+)/volume/([^/]+)/file-explore/start", self._explore_start),
+            ("GET", r"v2/sfr/volume/([^/]+)/file-explore/status", self._explore_status),
             ("GET", r"v1/sfr/working-environment/([^/]+)/volume/([^/]+)/snapshot/([^/]+)/file-explore/list",
              self._explore_list),
             ("POST", r"v3/restore", self._restore),
@@ -207,6 +208,11 @@ class FakeRecovery(FakeCbs):
         if not self.explore_returns_job:
             return reply(202)
         return self._start_job("sfr-file-explore", we_id)
+
+    def _explore_status(self, call: Call, vol_id: str) -> Any:
+        """READY once the explore of the volume was started (its job is followed by the start)."""
+        started = any(volume == vol_id for _we, volume in self.explored)
+        return reply(200, {"status": "READY" if started else "NOT_STARTED"})
 
     def _explore_list(self, call: Call, we_id: str, vol_id: str, snap_id: str) -> Any:
         if (we_id, vol_id) not in self.explored:

@@ -23,10 +23,11 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_recovery im
     explore_start_path,
     job_path,
 )
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import client_params, reply
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, client_params, reply
 
 LIST = explore_list_path("fs-1", "snap-1")
 START = explore_start_path("fs-1")
+STATUS = cbs_path("v2", "sfr", "volume", "fs-1", "file-explore", "status")
 
 
 @pytest.fixture(autouse=True)
@@ -69,24 +70,48 @@ def test_is_directory(kind, expected):
 
 # --- explore --------------------------------------------------------------------------------------
 
-def test_start_explore_posts_to_the_working_environment_scoped_start_and_waits(make_client, fake, clock):
+@pytest.fixture
+def not_explored(fake):
+    fake.add("GET", STATUS, reply(200, {"status": "NOT_STARTED"}))
+    return fake
+
+
+def test_start_explore_posts_to_the_working_environment_scoped_start_and_waits(make_client, not_explored, clock):
+    fake = not_explored
     fake.add("POST", START, reply(202, {"job-id": "job-x"}))
     fake.add("GET", job_path("job-x"), reply(200, {"job": [{"id": "job-x", "status": "IN_PROGRESS"}]}),
              reply(200, {"job": [{"id": "job-x", "status": "COMPLETED"}]}))
     sfr.start_explore(make_client(), "we-1", "fs-1", 600)
-    assert [(c.method, c.path) for c in fake.calls] == [("POST", START), ("GET", job_path("job-x")),
+    assert [(c.method, c.path) for c in fake.calls] == [("GET", STATUS), ("POST", START), ("GET", job_path("job-x")),
                                                         ("GET", job_path("job-x"))]
-    assert fake.calls[0].body is None
+    assert fake.calls[1].body is None
     assert clock.sleeps == [1.0]
 
 
-def test_start_explore_without_a_job_does_not_poll(make_client, fake):
+def test_start_explore_without_a_job_does_not_poll(make_client, not_explored):
+    not_explored.add("POST", START, reply(202))
+    sfr.start_explore(make_client(), "we-1", "fs-1", 600)
+    assert [c.method for c in not_explored.calls] == ["GET", "POST"]
+
+
+@pytest.mark.parametrize("answer", [reply(200, {"status": "ready"}), reply(200, {"status": "READY"})])
+def test_backups_mounted_already_are_not_started_again(make_client, fake, answer):
+    fake.add("GET", STATUS, answer)
+    sfr.start_explore(make_client(), "we-1", "fs-1", 600)
+    assert [(c.method, c.path) for c in fake.calls] == [("GET", STATUS)]
+
+
+@pytest.mark.parametrize("answer", [reply(404, {"message": "not found"}), reply(200, {"status": "IN_PROGRESS"}),
+                                    reply(200, {"status": "FAILED"}), reply(200, {})])
+def test_any_other_status_starts_the_explore(make_client, fake, answer):
+    fake.add("GET", STATUS, answer)
     fake.add("POST", START, reply(202))
     sfr.start_explore(make_client(), "we-1", "fs-1", 600)
-    assert len(fake.calls) == 1
+    assert [c.method for c in fake.calls] == ["GET", "POST"]
 
 
-def test_start_explore_times_out_naming_the_job(make_client, fake, clock):
+def test_start_explore_times_out_naming_the_job(make_client, not_explored, clock):
+    fake = not_explored
     fake.add("POST", START, reply(202, {"job-id": "job-x"}))
     fake.add("GET", job_path("job-x"), reply(200, {"job": [{"id": "job-x", "status": "IN_PROGRESS"}]}))
     with pytest.raises(JobTimeoutError) as info:
@@ -95,7 +120,8 @@ def test_start_explore_times_out_naming_the_job(make_client, fake, clock):
     assert sum(clock.sleeps) == 30
 
 
-def test_start_explore_failure_is_raised(make_client, fake):
+def test_start_explore_failure_is_raised(make_client, not_explored):
+    fake = not_explored
     fake.add("POST", START, reply(202, {"job-id": "job-x"}))
     fake.add("GET", job_path("job-x"), reply(200, {"job": [{"id": "job-x", "status": "FAILED",
                                                             "error": "restore container did not start"}]}))
