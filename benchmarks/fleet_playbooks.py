@@ -68,7 +68,7 @@ def inventory_table(sizes: list[int], latency_ms: float) -> None:
             first = timed(command, env)
             requests, exchanges = requests_of(server)
             cached = timed(command, env)
-            total_after, _ = requests_of(server)
+            total_after = requests_of(server)[0]
             print("| {0} | {1:.2f} | {2} | {3} | {4:.2f} | {5} |".format(
                 size, first, requests, exchanges, cached, total_after - requests))
 
@@ -96,7 +96,7 @@ def protect_table(size: int, forks: list[int], latency_ms: float) -> None:
             command = [str(BIN / "ansible-playbook"), "-i", str(INVENTORY), str(REPO / "playbooks" / "protect_fleet.yml")]
             env = environment(server.url, ANSIBLE_FORKS=str(count), ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
             first = timed(command, env)
-            requests, _ = requests_of(server)
+            requests = requests_of(server)[0]
             writes_before = _writes(server)
             second = timed(command, env)
             print("| {0} | {1:.1f} | {2} | {3:.1f} | {4} |".format(

@@ -51,7 +51,6 @@ def start_explore(client: Any, we_id: str, volume_id: str, timeout: float) -> No
         JobWaiter(client).wait([job_id], timeout)
 
 
-
 def list_directory(client: Any, we_id: str, volume_id: str, backup_id: str, path: str) -> Iterator[dict[str, Any]]:
     """Every entry of one directory, across pages."""
     query: dict[str, Any] = {"path": path, "limit": PAGE_SIZE}
