@@ -155,18 +155,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def selected(client, params):
-    ids = params["working_environment_ids"]
-    if not ids:
-        return wes.select(wes.list_working_environments(client), params["names"], None)
-    records = {we_id: wes.get_working_environment(client, we_id) for we_id in dict.fromkeys(ids)}
-    missing = [we_id for we_id, record in records.items() if record is None]
-    if missing:
-        raise ConfigurationError("working_environment_ids: no working environment with ID {0} in account {1}."
-                                 .format(", ".join(missing), client.account_id), option="working_environment_ids")
-    return wes.select(list(records.values()), params["names"], None)
-
-
 def check(client, params, we, backup, now_ms):
     provider, account, reason = lic.target_of(we, backup, params["provider"], params["cloud_provider_account_id"])
     entry = {"working_environment_id": we["id"], "working_environment_name": we.get("name"),
@@ -182,7 +170,7 @@ def check(client, params, we, backup, now_ms):
 def gather(client, params):
     if params["cloud_provider_account_id"] and not params["provider"]:
         raise ConfigurationError("provider: required with cloud_provider_account_id.", option="provider")
-    records = selected(client, params)
+    records = wes.chosen(client, params["working_environment_ids"], params["names"], None)
     backups = wes.backup_status_by_id(client, [r["id"] for r in records]) if records else {}
     now_ms = int(time.time() * 1000)
     return map_concurrently(lambda we: check(client, params, we, backups.get(we["id"]), now_ms), records)

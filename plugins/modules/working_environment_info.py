@@ -210,7 +210,7 @@ working_environments:
       returned: when O(details) contains V(backup_policies)
 """
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
@@ -225,17 +225,7 @@ ARGUMENT_SPEC = dict(
 
 
 def gather(client, params):
-    ids = params["working_environment_ids"]
-    if ids:
-        found = {we_id: wes.get_working_environment(client, we_id) for we_id in dict.fromkeys(ids)}
-        missing = [we_id for we_id, record in found.items() if record is None]
-        if missing:
-            raise ConfigurationError("working_environment_ids: no working environment with ID {0} in account {1}."
-                                     .format(", ".join(missing), client.account_id), missing=missing)
-        records = list(found.values())
-    else:
-        records = wes.list_working_environments(client)
-    records = wes.select(records, params["names"], params["providers"])
+    records = wes.chosen(client, params["working_environment_ids"], params["names"], params["providers"])
 
     if params["backup_status"] and records:
         status = wes.backup_status_by_id(client, [r["id"] for r in records])

@@ -64,6 +64,23 @@ def resolve(client: Any, we_id: str | None, we_name: str | None) -> dict[str, An
         we_name, "; close names: " + ", ".join(close) if close else ""), option="working_environment_name")
 
 
+def chosen(client: Any, we_ids: Iterable[str] | None, names: Iterable[str] | None,
+           providers: Iterable[str] | None) -> list[dict[str, Any]]:
+    """The working environments an info module was asked for: by ID (each must exist) or all, then filtered.
+
+    IDs are read one by one, so that asking for a few does not list the whole fleet.
+    """
+    if not we_ids:
+        return select(list_working_environments(client), names, providers)
+    found = {we_id: get_working_environment(client, we_id) for we_id in dict.fromkeys(we_ids)}
+    missing = [we_id for we_id, record in found.items() if record is None]
+    if missing:
+        raise ConfigurationError("working_environment_ids: no working environment with ID {0} in account {1}."
+                                 .format(", ".join(missing), client.account_id), option="working_environment_ids",
+                                 missing=missing)
+    return select(list(found.values()), names, providers)
+
+
 def select(records: list[dict[str, Any]], names: Iterable[str] | None, providers: Iterable[str] | None) -> list[dict[str, Any]]:
     """Filter by name (exact or shell pattern) and provider (case-insensitive)."""
     names = list(names or [])
