@@ -192,6 +192,18 @@ class Emulated:
         """The path of a cloudmanager_cbs operation of the seeded account, ids quoted as the client does."""
         return fakes.cbs_path(version, *segments, account=self.account_id)
 
+    def api(self, method: str, version: str, *segments: str, json: Any = None,  # noqa: A002
+            query: dict[str, str] | None = None) -> Any:
+        """Arrange state through a cloudmanager_cbs operation, as a user would elsewhere: not in the
+        request log, never faulted. Fails the test when the emulator refuses it."""
+        request = Request(method=method.upper(), path=self.cbs_path(version, *segments),
+                          query={key: [value] for key, value in (query or {}).items()},
+                          headers={"authorization": "Bearer " + self.token, "x-agent-id": self.connector_id},
+                          body=copy.deepcopy(json))
+        response = self.emulator.dispatch(request)
+        assert response.status < 400, "{0} {1}: {2} {3}".format(method, request.path, response.status, response.body)
+        return response.body
+
     # --- control API ----------------------------------------------------------------------------
 
     def control(self, method: str, path: str, json: Any = None) -> Any:  # noqa: A002 - mirrors the handle
