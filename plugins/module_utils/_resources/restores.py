@@ -24,7 +24,7 @@ def target_environment(client: Any, params: dict[str, Any], source_we: dict[str,
 
     if params.get("target_working_environment_id") or params.get("target_working_environment_name"):
         return wes.resolve(client, params.get("target_working_environment_id"),
-                           params.get("target_working_environment_name"))
+                           params.get("target_working_environment_name"), option="target_working_environment")
     return source_we
 
 
