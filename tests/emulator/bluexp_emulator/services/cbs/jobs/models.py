@@ -269,6 +269,14 @@ class JobsBackend:
                 return fault
         return None
 
+    def _take_volume_fault(self, type: str, we_id: str, volume_ids: frozenset[str]) -> JobFault | None:  # noqa: A002
+        for fault in self._faults:
+            if fault.volume_id is not None and fault.outcome == FAIL and fault.matches(type, we_id, volume_ids):
+                fault.count -= 1
+                fault.fired += 1
+                return fault
+        return None
+
     def create(self, account_id: str, working_environment_id: str, type: str, *,  # noqa: A002 - API name
                duration: float | None = None, outcome: str = COMPLETE, error: str = "",
                data: dict[str, Any] | None = None, on_complete: Callable[[Job], None] | None = None,
@@ -295,6 +303,13 @@ class JobsBackend:
             )
             fault = self._take_fault(type, working_environment_id, frozenset(volume_ids)) if faults else None
             if fault is not None:
+                self._apply_fault(job, fault)
+            # Each further volume fault of a multi-volume job fails its own volume too.
+            while job.forced_failures:
+                others = frozenset(volume_ids) - set(job.forced_failures)
+                fault = self._take_volume_fault(type, working_environment_id, others)
+                if fault is None:
+                    break
                 self._apply_fault(job, fault)
             self._jobs[job.id] = job
             self._settle_due(job, self.clock.now())
