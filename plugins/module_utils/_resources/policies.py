@@ -115,21 +115,21 @@ def wire_rules(rules: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def create(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any,
-           object_lock: str | None) -> None:
+           object_lock: str | None) -> Any:
     body: dict[str, Any] = {"name": name, "rule": wire_rules(rules)}
     if archive_after_days not in (None, NEVER):
         body["archive-after-days"] = str(archive_after_days)
     if object_lock:
         body["object-lock"] = object_lock
-    client.cbs("POST", "v1", "working-environment", we_id, "backup-policy", body=body)
+    return client.cbs("POST", "v1", "working-environment", we_id, "backup-policy", body=body)
 
 
-def update(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any) -> None:
+def update(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any) -> Any:
     body: dict[str, Any] = {"policyName": name, "rule": wire_rules(rules)}
     if archive_after_days is not None:
         body["archive-after-days"] = str(archive_after_days)
-    client.cbs("PUT", "v2", "working-environment", we_id, "backup-policy", body=body)
+    return client.cbs("PUT", "v2", "working-environment", we_id, "backup-policy", body=body)
 
 
-def delete(client: Any, we_id: str, policy_id: str) -> None:
-    client.cbs("DELETE", "v1", "working-environment", we_id, "backup-policy", policy_id)
+def delete(client: Any, we_id: str, policy_id: str) -> Any:
+    return client.cbs("DELETE", "v1", "working-environment", we_id, "backup-policy", policy_id)
