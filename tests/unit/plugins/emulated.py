@@ -119,6 +119,7 @@ class Emulated:
         self.sleeps: list[float] = []
         self.transports_built: list[dict[str, Any]] = []
         self.token = ""
+        self._token_issued = 0.0
         self._login()
 
     # --- time and wiring ------------------------------------------------------------------------
@@ -153,6 +154,14 @@ class Emulated:
         answer = self.emulator.auth.exchange({"grant_type": "refresh_token", "client_id": PUBLIC_CLIENT_ID,
                                               "refresh_token": credentials["refresh_token"]})
         self.token = answer["access_token"]
+        self._token_issued = self.clock.now()
+
+    def _fresh_token(self) -> str:
+        """The user token, renewed when the emulator's clock has used up half its lifetime
+        (a test that moves time by days must not see its module runs refused)."""
+        if self.clock.now() - self._token_issued > self.emulator.config.token_ttl_s / 2:
+            self._login()
+        return self.token
 
     def reset(self, **options: Any) -> dict[str, Any]:
         """POST /_emulator/reset (seed, fleet_size, accounts, connectors); a new token."""
@@ -198,7 +207,7 @@ class Emulated:
         request log, never faulted. Fails the test when the emulator refuses it."""
         request = Request(method=method.upper(), path=self.cbs_path(version, *segments),
                           query={key: [value] for key, value in (query or {}).items()},
-                          headers={"authorization": "Bearer " + self.token, "x-agent-id": self.connector_id},
+                          headers={"authorization": "Bearer " + self._fresh_token(), "x-agent-id": self.connector_id},
                           body=copy.deepcopy(json))
         response = self.emulator.dispatch(request)
         assert response.status < 400, "{0} {1}: {2} {3}".format(method, request.path, response.status, response.body)
@@ -250,7 +259,7 @@ class Emulated:
         """Connection options of the seeded account and connector with the user token, plus `extra`
         (a None value removes an option, e.g. token=None with refresh_token=...)."""
         base: dict[str, Any] = {"api_url": API_URL, "auth_url": AUTH_URL, "account_id": self.account_id,
-                                "connector_id": self.connector_id, "token": self.token}
+                                "connector_id": self.connector_id, "token": self._fresh_token()}
         base.update(extra)
         return {key: value for key, value in base.items() if value is not None}
 
