@@ -71,8 +71,8 @@ def job_path(emulator, job_id):
 
 def jobs_of(emulator, fleet, job_type):
     """Jobs of that type the test started, oldest first."""
-    return list(reversed([j for j in emulator.control("GET", "jobs")["jobs"]
-                          if j["type"] == job_type and j["id"] not in fleet.seeded_jobs]))
+    return [j for j in emulator.control("GET", "jobs")["jobs"]
+            if j["type"] == job_type and j["id"] not in fleet.seeded_jobs]
 
 
 def write_paths(emulator):
@@ -108,7 +108,9 @@ def test_protect_one_volume_sends_the_v3_single_volume_call_and_waits(emulator, 
     assert (write["method"], write["path"]) == ("POST", volume_path(emulator, fleet, fleet.vol_a["id"], version="v3"))
     assert write["body"] == {"mode": "SCHEDULED", "backup-policy": {"name": fleet.gold}}
     [job] = jobs_of(emulator, fleet, "backup-volume")
-    assert emulator.calls()[-1] == ("GET", job_path(emulator, job["id"])), "the job is followed after the write"
+    sent = emulator.calls()
+    assert sent.index(("GET", job_path(emulator, job["id"]))) > sent.index(
+        ("POST", volume_path(emulator, fleet, fleet.vol_a["id"], version="v3"))), "the job is followed after the write"
     assert [(j["id"], j["status"]) for j in result["jobs"]] == [(job["id"], "COMPLETED")]
     assert result["volumes"][0]["state"] == "protected" and result["volumes"][0]["action"] == "protect"
     assert protection(emulator, fleet)[fleet.vol_a["id"]] == "ON"
