@@ -14,6 +14,7 @@ import fnmatch
 from typing import Any, Iterable
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import ints, snake_keys
 
 WE_COUNTERS = ("total_volumes_count",)
@@ -102,7 +103,7 @@ def backup_status_by_id(client: Any, we_ids: list[str], listing: bool = False) -
     asks for the list call whatever the count (an inventory of the whole account).
     """
     if len(we_ids) == 1 and not listing:
-        record = client.cbs("GET", "v1", "backup", "working-environment", we_ids[0], not_found_ok=True)
+        record = act.get(client, we_ids[0])
         records = [record] if record else []
     else:
         body = client.cbs("GET", "v1", "backup", "working-environment")

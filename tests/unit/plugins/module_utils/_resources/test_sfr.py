@@ -264,6 +264,7 @@ def test_find_entries_of_a_missing_file_names_it_and_close_names(tree):
         sfr.find_entries(tree.client, "we-1", "fs-1", "snap-1", ["/finance/2026/budget.xlsx",
                                                                  "/finance/2026/forecast-v2.xlsx"])
     assert info.value.details == {"option": "files", "missing": "/finance/2026/forecast-v2.xlsx"}
+    assert info.value.code == "nothing_restored"
     assert info.value.msg == ("files: /finance/2026/forecast-v2.xlsx is not in the backup; in that folder: "
                               "forecast.xlsx.")
 
