@@ -143,6 +143,11 @@ class Resource:
     def check(self, current: Any, desired: Any, changes: Mapping[str, Any]) -> None:
         """Preconditions of the change, checked in check mode too; raise to refuse it."""
 
+    def unchanged(self, current: Any, desired: Any) -> Any:
+        """The view returned when nothing differs: the current one. A view that also says what
+        the task did (volume_backup's per-volume action, null here) overrides this."""
+        return current
+
     def predict(self, current: Any, desired: Any) -> Any:
         """The view after the change, as far as it can be known without sending it."""
         if isinstance(current, dict) and isinstance(desired, dict):
@@ -198,7 +203,7 @@ class Engine:
         else:
             changes = res.changes(current, desired)
             if not changes:
-                self.after = current
+                self.after = res.unchanged(current, desired)
                 return
         res.check(current, desired, changes)
         self.changed = True

@@ -265,6 +265,15 @@ def test_engine_leaves_fields_the_user_did_not_set(box):
     assert run_box({"name": "b"}).result["changed"] is False and box.writes == []
 
 
+def test_engine_reports_the_unchanged_view_the_resource_gives(box, monkeypatch):
+    box.store = {"name": "b", "size": 1}
+    monkeypatch.setattr(box, "unchanged", lambda self, current, desired: dict(current, action=None), raising=False)
+    module = run_box({"name": "b", "size": 1}, diff=True)
+    assert module.result["changed"] is False and box.writes == []
+    assert module.result["box"] == {"name": "b", "size": 1, "action": None}
+    assert module.result["diff"] == {"before": {"name": "b", "size": 1}, "after": {"name": "b", "size": 1, "action": None}}
+
+
 def test_engine_deletes_only_what_exists(box):
     assert run_box({"name": "b", "state": "absent"}).result == {"changed": False, "box": None}
     box.store = {"name": "b", "size": 1}
