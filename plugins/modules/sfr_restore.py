@@ -220,8 +220,7 @@ def not_restored(job, results):
     if len(failed) < len(results):
         return PartialFailure(message, files=results, job=job, changed=True)
     code = "job_failed" if job.get("status") == "FAILED" else "nothing_restored"
-    return BlueXPError(message + " Nothing was restored.", code=code, files=results, job=job, job_id=job.get("id"),
-                       changed=True)
+    return BlueXPError(message, code=code, files=results, job=job, job_id=job.get("id"), changed=True)
 
 
 def run(client, params, outcome):
