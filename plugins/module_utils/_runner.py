@@ -111,7 +111,8 @@ class Resource:
     implement `read`, `desired` and the writes they support. Every method may raise a
     `BlueXPError`; only `create`, `update` and `delete` may send writes, and the engine calls
     them only outside check mode. `extra` is merged into the module result (for example
-    the working environment's ID).
+    the working environment's ID); `warnings` are shown as the task's warnings, whether it
+    succeeds or fails.
     """
 
     result_key = "resource"
@@ -122,6 +123,7 @@ class Resource:
         self.params = params
         self.extra: dict[str, Any] = {}
         self.jobs: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
         self.waited = True
 
     # -- what a resource declares -------------------------------------------------------
@@ -240,6 +242,8 @@ def run_resource(module: Any, resource_class: type[Resource], client: Any = None
             result.setdefault(key, value)
         if resource.jobs:
             result.setdefault("jobs", resource.jobs)
+        for message in resource.warnings:
+            module.warn(message)
         module.fail_json(**result)
     result = {"changed": engine.changed, resource.result_key: engine.after}
     result.update(resource.extra)
@@ -247,4 +251,6 @@ def run_resource(module: Any, resource_class: type[Resource], client: Any = None
         result["jobs"] = resource.jobs
     if module._diff:
         result["diff"] = render_diff(engine.before, engine.after)
+    for message in resource.warnings:
+        module.warn(message)
     module.exit_json(**result)

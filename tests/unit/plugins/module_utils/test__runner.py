@@ -222,6 +222,10 @@ class FakeModule:
         self._diff = diff
         self.result = None
         self.failed = False
+        self.warned = []
+
+    def warn(self, message):
+        self.warned.append(message)
 
     def exit_json(self, **result):
         self.result = result
@@ -314,3 +318,18 @@ def test_engine_failure_after_the_write_reports_changed(box, monkeypatch):
     monkeypatch.setattr(_runner, "follow_job", failing)
     module = run_box({"name": "b", "size": 1})
     assert module.failed and module.result["changed"] is True and module.result["error_code"] == "job_failed"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_engine_shows_the_warnings_of_the_resource_whether_it_succeeds_or_fails(box, monkeypatch, fails):
+    def create(self, desired):
+        self.warnings.append("created under another name")
+        if fails:
+            raise ConfigurationError("size: refused after the warning.", option="size")
+        return self._write("create", desired)
+
+    monkeypatch.setattr(box, "create", create)
+    module = run_box({"name": "b", "size": 1})
+    assert module.failed is fails
+    assert module.warned == ["created under another name"]
+    assert "warnings" not in module.result
