@@ -163,8 +163,9 @@ error_code:
     - Why the task failed, for playbooks to branch on. V(partial_failure) when some volumes failed and others
       succeeded (see RV(volumes_succeeded), RV(volumes_failed) and RV(volumes)); V(volume_not_found) when a name in O(volumes)
       matches no volume; V(not_protected) when O(state=paused) names a volume that is not protected;
-      V(working_environment_not_found); V(invalid_option) (O(policy) missing to protect a volume, volumes with
-      backups without O(delete_backups), a volume name in several SVMs without O(svm)); V(job_failed) and
+      V(has_backups) when O(state=absent) names volumes with backups without O(delete_backups) (see
+      RV(volumes_with_backups)); V(working_environment_not_found); V(invalid_option) (O(policy) missing to
+      protect a volume, a volume name in several SVMs without O(svm)); V(job_failed) and
       V(job_timeout) for a job; V(api_error), V(not_found), V(auth_failed), V(transport_error),
       V(write_not_resent), V(discovery_failed).
   returned: failure
@@ -265,7 +266,7 @@ class VolumeBackups(Resource):
         if blocked and not self.params["delete_backups"]:
             raise ConfigurationError("Volume(s) {0} still have backups; nothing was changed. Set delete_backups=true "
                                      "to delete their backups and unprotect them.".format(", ".join(blocked)),
-                                     option="delete_backups", volumes_with_backups=blocked)
+                                     option="delete_backups", code="has_backups", volumes_with_backups=blocked)
 
     def update(self, current, desired, changes):
         """One request per kind of change, each covering all its volumes.
