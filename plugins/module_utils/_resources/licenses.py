@@ -89,4 +89,3 @@ def describe(answer: dict[str, Any], now_ms: int) -> dict[str, Any]:
                               "cloud_backup_license": bool(validity.get("cloud-backup-license")),
                               "snapmirror_license": bool(validity.get("snapmirror-license"))}
     return result
-
