@@ -37,6 +37,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import JobWaiter, job_id_of
 
+
 class Outcome:
     """What a module reports; built up while it decides, returned once."""
 

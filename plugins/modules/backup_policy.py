@@ -219,8 +219,8 @@ class Policy(Resource):
                 raise ConfigurationError("rules: required to create policy {0!r}.".format(name), option="rules")
         elif "object_lock" in changes:
             raise ConfigurationError("object_lock: policy {0!r} has DataLock {1}; it is chosen when a policy is "
-                                     "created and cannot be changed to {2}.".format(name, current["object_lock"],
-                                                                                   desired["object_lock"]),
+                                     "created and cannot be changed to {2}.".format(
+                                         name, current["object_lock"], desired["object_lock"]),
                                      option="object_lock")
         elif current["object_lock"] != "NONE" and "archive_after_days" in changes:
             raise ConfigurationError("archive_after_days: policy {0!r} has DataLock {1}, and locked backups are not "

@@ -152,13 +152,19 @@ cloud:
       type: list
       elements: dict
       returned: when asked for
-      sample: [{name: rg-netapp-backup-eastus2, region: eastus2, id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-netapp-backup-eastus2}]
+      sample:
+        - name: rg-netapp-backup-eastus2
+          region: eastus2
+          id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-netapp-backup-eastus2
     azure_vaults:
       description: Key vaults (C(name), C(id), C(region)).
       type: list
       elements: dict
       returned: when asked for
-      sample: [{name: kv-backup, region: eastus2, id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-backup}]
+      sample:
+        - name: kv-backup
+          region: eastus2
+          id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-backup
     azure_vault_keys:
       description: Keys of O(azure_vault) (C(name), C(id)).
       type: list
