@@ -143,8 +143,8 @@ def test_earlier_splits_this_restores_jobs_into_completed_and_running(make_clien
 
 
 def test_earlier_file_restore_compares_paths_and_target_path(make_client, fake):
-    fake.add("GET", STATUS_PATH, reply(200, {"job": [job(kind="file", files=["/a", "/b"],
-                                                           target={"path": "/restored"})]}))
+    record = job(kind="file", files=["/a", "/b"], target={"path": "/restored"})
+    fake.add("GET", STATUS_PATH, reply(200, {"job": [record]}))
     client = make_client()
     assert restores.earlier(client, BACKUP, "we-2", "vol_finance_restored", ["/b", "/a"], target_path="/restored")[0]
     assert restores.earlier(client, BACKUP, "we-2", "vol_finance_restored", ["/a"], target_path="/restored") == ([], [])
