@@ -23,7 +23,8 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform imp
 
 
 def normalise_rules(rules: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    """Rules as [{label, retention:int}] sorted by label."""
+    """Rules as [{label, retention:int}] sorted by label, labels as the API spells them (ONTAP
+    matches SnapMirror labels exactly, so `Daily` and `daily` are two rules)."""
     result = [{"label": str(r.get("label")), "retention": as_int(r.get("retention"))} for r in rules or []]
     return sorted(result, key=lambda r: r["label"])
 
