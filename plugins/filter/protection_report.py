@@ -370,9 +370,7 @@ def _rules_text(rules: Iterable[Mapping[str, Any]]) -> str:
 def policy_view(policy: Mapping[str, Any], object_lock: Any = None) -> dict[str, Any]:
     """A policy as the API or the modules return it, in the one form policies are compared in
     (labels as ONTAP spells them, None for never archiving, DataLock in upper case)."""
-    view = policies.view(dict(policy), object_lock=object_lock)
-    assert view is not None  # a policy given gives a view
-    return view
+    return policies.view(dict(policy), object_lock=object_lock) or {}
 
 
 def normalise_standard(standard: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -157,8 +157,8 @@ def record(scan: Mapping[str, Any], jobs: Mapping[Any, Mapping[str, Any]],
         "verdict": verdict,
         "error": error,
         "error_code": error_code,
-        "label": "{0} / {1} / {2} ({3})".format(listed.get("working_environment_name"), listed.get("volume_name"),
-                                               backup.get("name"), backup.get("id")),
+        "label": "{0} / {1} / {2} ({3})".format(
+            listed.get("working_environment_name"), listed.get("volume_name"), backup.get("name"), backup.get("id")),
         "state": state,
     }
 
