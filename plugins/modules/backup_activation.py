@@ -385,8 +385,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-
-
 def policy_view(policy):
     """The policy part of the view, as the options ask for it."""
     return {"name": policy.get("name"), "rules": normalise_rules(policy.get("rules")),
