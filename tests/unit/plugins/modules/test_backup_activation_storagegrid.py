@@ -188,8 +188,8 @@ def test_a_missing_address_or_key_fails_naming_the_block_before_a_write(emulator
 
 @pytest.mark.parametrize("provider, option", [("SGWS", "sgws"), ("ONTAP_S3", "ontap_s3")])
 def test_a_missing_field_fails_in_check_mode_too(emulator, fleet, provider, option):
-    result = emulator.run_fail("backup_activation", **args(fleet, provider=provider, _ansible_check_mode=True,
-                                                           **{"sgws": None, option: {"storage_server": "s3.example.test"}}))
+    given = {"sgws": None, option: {"storage_server": "s3.example.test"}}
+    result = emulator.run_fail("backup_activation", **args(fleet, provider=provider, _ansible_check_mode=True, **given))
     assert result["option"] == option and emulator.writes() == []
 
 

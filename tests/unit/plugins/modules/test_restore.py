@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import time
 import types
 from datetime import datetime, timedelta, timezone
 
@@ -384,8 +385,6 @@ def test_archive_priority_choices_are_checked_by_the_argument_spec(emulator, fle
 # creates it when the job completes, so this conversation is scripted.
 
 def test_a_running_restore_whose_volume_already_exists_is_followed(fake, module_transport, monkeypatch, clock):
-    import time
-
     monkeypatch.setattr(time, "sleep", clock.sleep)
     monkeypatch.setattr(time, "monotonic", clock.monotonic)
     we = {"id": "we-1", "name": "prod-east"}

@@ -199,8 +199,8 @@ class JobFault:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "job_type": self.job_type, "working_environment_id": self.working_environment_id,
-                "volume_id": self.volume_id, "path": self.path, "outcome": self.outcome, "error": self.error, "count": self.count,
-                "fired": self.fired}
+                "volume_id": self.volume_id, "path": self.path, "outcome": self.outcome, "error": self.error,
+                "count": self.count, "fired": self.fired}
 
 
 def parse_job_fault(payload: Any, fault_id: str) -> JobFault:
@@ -223,8 +223,8 @@ def parse_job_fault(payload: Any, fault_id: str) -> JobFault:
         raise BadRequest("job fault field 'count' must be an integer >= 1")
     return JobFault(id=fault_id, job_type=payload.get("job_type"),
                     working_environment_id=payload.get("working_environment_id"),
-                    volume_id=payload.get("volume_id"), path=payload.get("path"), outcome=outcome, error=payload.get("error") or "",
-                    count=count)
+                    volume_id=payload.get("volume_id"), path=payload.get("path"), outcome=outcome,
+                    error=payload.get("error") or "", count=count)
 
 
 class JobsBackend:
