@@ -19,7 +19,9 @@ import functools
 import importlib
 import itertools
 import json
+import pkgutil
 import re
+import sys
 import time
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -47,15 +49,45 @@ MODULES = "ansible_collections.bluexp.cloud_backup.plugins.modules."
 DEFAULT_OPTIONS: dict[str, Any] = {"fleet_size": 4}
 # POSTs that only read; the integration targets' write counter (setup_bluexp counters.yml)
 # leaves out the same ones, by route template.
+# Whose `time` follows the emulator's clock (see Emulated._emulate_time).
+_TIMED_PACKAGES = ("ansible_collections.bluexp.cloud_backup.plugins.", "bluexp_emulator.")
 READ_ONLY_ROUTES = re.compile(r"^GET |oauth/token|/catalog/(search|snapshots)$|/sg/version$")
 
 # Loaded once, at import: the hermetic environment of each test removes BLUEXP_SPEC_DIR later.
 SPEC = Spec.load(announce=False)
+if SPEC is not None:
+    # Now, in the process that collects the tests, rather than in each test: ansible-test runs
+    # every test in a fork of it. An operation no spec has reads all of them (the 4.x YAML
+    # takes most of a second), and the validation imports jsonschema on first use.
+    SPEC.find("GET", "/")
+    importlib.import_module("jsonschema")
+
+
+class _EmulatedTime:
+    """The time module as the code under test sees it: sleep, monotonic and time are the emulator's."""
+
+    def __init__(self, harness: "Emulated") -> None:
+        self.sleep = harness.sleep
+        self.monotonic = harness.clock.now
+        self.time = harness.clock.now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
 
 
 def load_module(name: str) -> Any:
     """plugins/modules/<name>.py."""
     return importlib.import_module(MODULES + name)
+
+
+def _import_every_module() -> None:
+    """Import the modules once, before the tests fork (see SPEC), rather than once per test."""
+    package = importlib.import_module(MODULES.rstrip("."))
+    for info in pkgutil.iter_modules(package.__path__):
+        load_module(info.name)
+
+
+_import_every_module()
 
 
 def _encode(response: Response, request_id: int) -> tuple[dict[str, str], bytes]:
@@ -131,22 +163,30 @@ class Emulated:
         self.clock.advance(seconds)
 
     def install(self, monkeypatch: Any) -> None:
-        """Every client a module builds talks to this emulator; every wait moves its clock.
-
-        time.sleep / time.monotonic are looked up when a JobWaiter or wait_until starts, so
-        patching them reaches each waiter wherever it is built; time.time follows the emulator
-        too, so that "now" in a module (license days left, RPO) is the emulator's now.
-        """
+        """Every client a module builds talks to this emulator; every wait moves its clock."""
         def transport_factory(**kwargs: Any) -> EmulatorTransport:
             self.transports_built.append(kwargs)
             return EmulatorTransport(self.emulator, user_agent=kwargs.get("user_agent", ""))
 
+        self._monkeypatch = monkeypatch
         monkeypatch.setattr(_api, "HttpTransport", transport_factory)
         monkeypatch.setattr(_api, "RetryPolicy", functools.partial(
             _retry.RetryPolicy, sleep=self.sleep, clock=self.clock.now, rand=lambda: 0.5))
-        monkeypatch.setattr(time, "sleep", self.sleep)
-        monkeypatch.setattr(time, "monotonic", self.clock.now)
-        monkeypatch.setattr(time, "time", self.clock.now)
+        self._emulate_time()
+
+    def _emulate_time(self) -> None:
+        """The collection's modules (and the emulator's fault latency) see the emulator's clock.
+
+        Their `time` global is replaced, not the time module itself: pytest-xdist's threads share
+        that module, and a sleep that returns at once would make them spin. JobWaiter and
+        wait_until look time.sleep / time.monotonic up when they start, so each waiter is reached
+        wherever it is built; time.time follows too, so that "now" in a module (license days
+        left, RPO) is the emulator's now. Called again before each run for modules imported since.
+        """
+        emulated = _EmulatedTime(self)
+        for name, module in list(sys.modules.items()):
+            if name.startswith(_TIMED_PACKAGES) and getattr(module, "time", None) is time:
+                self._monkeypatch.setattr(module, "time", emulated)
 
     def _login(self) -> None:
         """A user token from the emulator's auth, without a logged request."""
@@ -263,13 +303,18 @@ class Emulated:
         base.update(extra)
         return {key: value for key, value in base.items() if value is not None}
 
+    def _main(self, module: str) -> Any:
+        main = load_module(module).main
+        self._emulate_time()
+        return main
+
     def run(self, module: str, **args: Any) -> fakes.ExitJson | fakes.FailJson:
-        return fakes.run_module(load_module(module).main, self.args(**args))
+        return fakes.run_module(self._main(module), self.args(**args))
 
     def run_ok(self, module: str, **args: Any) -> dict[str, Any]:
         """exit_json's result of plugins/modules/<module>.py run with `args`; fails the test if it failed."""
-        return fakes.run_ok(load_module(module).main, self.args(**args))
+        return fakes.run_ok(self._main(module), self.args(**args))
 
     def run_fail(self, module: str, **args: Any) -> dict[str, Any]:
         """fail_json's result of plugins/modules/<module>.py run with `args`; fails the test if it succeeded."""
-        return fakes.run_fail(load_module(module).main, self.args(**args))
+        return fakes.run_fail(self._main(module), self.args(**args))
