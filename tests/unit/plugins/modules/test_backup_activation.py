@@ -386,7 +386,7 @@ def test_absent_with_backups_needs_delete_backups_and_sends_nothing(emulator, fl
     assert len(expected) >= 2, "seeded: several volumes with backups, one of them paused"
     result = emulator.run_fail("backup_activation", working_environment_name=fleet.aws["name"], state="absent",
                                _ansible_check_mode=check_mode)
-    assert result["volumes_with_backups"] == expected
+    assert result["error_code"] == "has_backups" and result["volumes_with_backups"] == expected
     assert ", ".join(expected) in result["msg"] and "delete_backups" in result["msg"]
     assert emulator.writes() == []
 

@@ -247,6 +247,7 @@ def test_a_restore_job_failed_as_a_whole_reports_its_error(emulator, fleet):
 def test_a_path_not_in_the_backup_fails_naming_files_and_the_names_in_that_folder(emulator, fleet):
     missing = fleet.home + "/todo.tx"
     result = emulator.run_fail("sfr_restore", **args(fleet, files=[fleet.notes, missing]))
+    assert result["error_code"] == "nothing_restored"
     assert result["option"] == "files" and result["missing"] == missing
     assert result["msg"] == "files: {0} is not in the backup; in that folder: todo.txt.".format(missing)
     assert restore_writes(emulator) == []

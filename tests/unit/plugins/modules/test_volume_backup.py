@@ -185,12 +185,14 @@ def test_diff_shows_before_and_after_of_each_volume(emulator, fleet):
 
 def test_protect_without_policy_fails_naming_policy(emulator, fleet):
     result = emulator.run_fail("volume_backup", **args(fleet, ["vol_a"]))
+    assert result["error_code"] == "invalid_option"
     assert result["option"] == "policy" and "vol_a" in result["msg"]
     assert emulator.writes() == []
 
 
 def test_pausing_an_unprotected_volume_fails_naming_it(emulator, fleet):
     result = emulator.run_fail("volume_backup", **args(fleet, ["vol_a"], state="paused"))
+    assert result["error_code"] == "not_protected"
     assert result["option"] == "volumes" and "vol_a" in result["msg"] and "not protected" in result["msg"]
     assert emulator.writes() == []
 
@@ -297,7 +299,7 @@ def test_absent_with_backups_needs_delete_backups_and_sends_nothing(emulator, fl
     names = [first["name"], "vol_b", second["name"]]
     result = emulator.run_fail("volume_backup", **args(fleet, names, state="absent", _ansible_check_mode=check_mode))
     assert first["name"] in result["msg"] and second["name"] in result["msg"] and "vol_b" not in result["msg"]
-    assert "delete_backups" in result["msg"]
+    assert result["error_code"] == "has_backups" and "delete_backups" in result["msg"]
     assert result["volumes_with_backups"] == [first["name"], second["name"]]
     assert emulator.writes() == []
 
@@ -335,6 +337,7 @@ def test_unknown_volume_name_fails_with_close_names(emulator, fleet):
 
 def test_name_in_several_svms_needs_svm(emulator, fleet):
     result = emulator.run_fail("volume_backup", **args(fleet, ["shared"], policy=fleet.gold))
+    assert result["error_code"] == "invalid_option"
     assert result["option"] == "svm" and fleet.svms[0] in result["msg"] and fleet.svms[1] in result["msg"]
     assert emulator.writes() == []
 
@@ -363,6 +366,7 @@ def test_partial_failure_of_a_multi_volume_job_lists_failed_and_succeeded(emulat
     error = "SnapLock volumes cannot be backed up"
     emulator.add_job_fault(job_type="backup-volumes", volume_id=fleet.vol_b["id"], error=error)
     result = emulator.run_fail("volume_backup", **args(fleet, list(NAMES), policy=fleet.gold))
+    assert result["error_code"] == "partial_failure"
     assert "1 of 3 volume(s) failed" in result["msg"]
     assert "vol_b: " + error in result["msg"]
     assert "Succeeded: vol_a, vol_c" in result["msg"]
