@@ -63,7 +63,7 @@ from typing import Any, Iterable, Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import _records
+from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
 
 
 def _held_by(match: Mapping[str, Any], key: str) -> list[Any]:
@@ -84,7 +84,7 @@ def in_backup(matches: Iterable[Mapping[str, Any]], backup: str) -> list[dict[st
 
 
 def catalog_matches(found: Any, volume: str = "", svm: str = "", backup: str = "") -> list[dict[str, Any]]:
-    matches: list[dict[str, Any]] = [dict(m) for m in _records(found, "results")]
+    matches: list[dict[str, Any]] = [dict(m) for m in registered_list(found, "results")]
     if volume:
         matches = in_volume(matches, volume, svm)
     if backup:

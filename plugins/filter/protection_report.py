@@ -318,13 +318,13 @@ LABEL_ORDER = ("hourly", "daily", "weekly", "monthly", "yearly")
 # Input shapes
 
 
-def _records(data: Any, key: str) -> list[dict[str, Any]]:
+def registered_list(data: Any, key: str) -> list[dict[str, Any]]:
     """A module's list from its registered result, a registered loop of them, or the list itself."""
     if data is None:
         return []
     if isinstance(data, Mapping):
         if "results" in data and key not in data:
-            return [r for result in data["results"] or [] for r in _records(result, key)]
+            return [r for result in data["results"] or [] for r in registered_list(result, key)]
         return list(data.get(key) or [])
     if isinstance(data, (list, tuple)):
         return list(data)
@@ -617,13 +617,13 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
         raise ValueError("trial_warning_days: expected a whole number of days, got {0!r}".format(trial_warning_days))
     now_s = _epoch_seconds(now)
     wanted = normalise_standard(standard)
-    newest = _newest_by_volume(_records(backups, "backups"))
+    newest = _newest_by_volume(registered_list(backups, "backups"))
 
     rows: list[dict[str, Any]] = []
     unsupported: list[dict[str, Any]] = []
     cover: list[dict[str, Any]] = []
     drifts: list[dict[str, Any]] = []
-    for we in _records(working_environments, "working_environments"):
+    for we in registered_list(working_environments, "working_environments"):
         we_rows = []
         we_unsupported = []
         for volume in we.get("volumes") or []:
@@ -636,7 +636,7 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
         unsupported.extend(we_unsupported)
         cover.append(coverage(we, we_rows, len(we_unsupported)))
         drifts.extend(drift(we, wanted))
-    licensing = license_summary(_records(licenses, "licenses"), warning_days)
+    licensing = license_summary(registered_list(licenses, "licenses"), warning_days)
     totals = _totals(rows, cover, drifts, licensing, unsupported)
     problems = {"rpo": totals["rpo_missed"], "drift": totals["drift"], "unprotected": totals["unprotected"],
                 "license": totals["license_invalid"] + totals["trials_ending"]}

@@ -106,7 +106,7 @@ from typing import Any, Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import _records
+from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc
 
 # ransomware_scan could not start because there is no backup to scan: the volume is skipped.
@@ -164,8 +164,8 @@ def record(scan: Mapping[str, Any], jobs: Mapping[Any, Mapping[str, Any]],
 
 
 def sweep_records(scans: Any, jobs: Any = None, after: Any = None) -> list[dict[str, Any]]:
-    jobs_by_id = {job.get("id"): job for job in _records(jobs, "jobs")}
-    backups_by_id = {backup.get("id"): backup for backup in _records(after, "backups")}
+    jobs_by_id = {job.get("id"): job for job in registered_list(jobs, "jobs")}
+    backups_by_id = {backup.get("id"): backup for backup in registered_list(after, "backups")}
     return [record(scan, jobs_by_id, backups_by_id) for scan in _scan_results(scans)]
 
 

@@ -96,7 +96,7 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import _records
+from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
 
 
 def sweep_scope(named: Any, names: list[str] | None = None, working_environment_id: str = "",
@@ -105,8 +105,8 @@ def sweep_scope(named: Any, names: list[str] | None = None, working_environment_
     # An inventory variable may come as text ("false").
     host_backup_enabled = boolean(host_backup_enabled, strict=False)
     if names:
-        enabled = [we.get("id") for we in _records(named, "working_environments") if (we.get("backup") or {}).get("enabled")]
-        return {"by": "id", "targets": enabled}
+        found = registered_list(named, "working_environments")
+        return {"by": "id", "targets": [we.get("id") for we in found if (we.get("backup") or {}).get("enabled")]}
     if working_environment_id:
         return {"by": "id", "targets": [working_environment_id]}
     if working_environment_name:
