@@ -24,7 +24,7 @@ import re
 import sys
 import time
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from requests.structures import CaseInsensitiveDict
 

@@ -80,9 +80,9 @@ def test_every_filter_is_mapped_to_the_body(emulator, we, paths):
     emulator.api("POST", "v2", "catalog", "working-environments", other["id"], "setup")
     emulator.advance(60)
     emulator.run_ok(MODULE, query="budget", type="FILE", working_environment_ids=[we["id"], other["id"]],
-                             extensions=[".xlsx", "csv", "..tar"], min_size=1024, max_size=1048576,
-                             created_after="2023-01-01T00:00:00Z", created_before="2026-02-01T00:00:00Z",
-                             location="CLOUD")
+                    extensions=[".xlsx", "csv", "..tar"], min_size=1024, max_size=1048576,
+                    created_after="2023-01-01T00:00:00Z", created_before="2026-02-01T00:00:00Z",
+                    location="CLOUD")
     assert searches(emulator, paths)[0]["body"] == {
         "type": "FILE", "workingEnvironmentId": [we["id"], other["id"]], "fileExtension": ["xlsx", "csv", "tar"],
         "size": {"from": 1024, "to": 1048576}, "creationDate": {"from": 1672531200000, "to": FEB_1_2026_MS},
