@@ -32,7 +32,8 @@ def paths(emulator):
 
 
 def version_bodies(emulator):
-    return sorted(entry["body"]["storage-server"] for entry in emulator.requests() if entry["path"].endswith("/version"))
+    return sorted(entry["body"]["storage-server"] for entry in emulator.requests()
+                  if entry["path"].endswith("/version"))
 
 
 def test_lists_every_grid_with_its_stored_credentials(emulator, grids, paths):

@@ -172,8 +172,8 @@ def test_volumes_are_merged_with_backup_volume_info(emulator, fleet):
     result = emulator.run_ok(MODULE, names=["*-0[12]"], details=["volumes"])
     aws, azure = fleet["aws"]["id"], fleet["azure"]["id"]
     # aws-dr-01 has backup active: volumes and backup volumes. azure-dev-02 has it off: volumes only.
-    assert sorted(called(emulator)[2:]) == sorted([we_path(emulator, aws, "volume"), backup_path(emulator, aws, "volume"),
-                                                  we_path(emulator, azure, "volume")])
+    assert sorted(called(emulator)[2:]) == sorted([
+        we_path(emulator, aws, "volume"), backup_path(emulator, aws, "volume"), we_path(emulator, azure, "volume")])
     volumes = {v["name"]: v for v in result["working_environments"][0]["volumes"]}
     for seeded in fleet["aws"]["volume_list"]:
         backup = volumes[seeded["name"]]["backup"]
