@@ -5,20 +5,7 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-
-from ansible_collections.bluexp.cloud_backup.plugins.modules import azure_resource_group
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
-    ACCOUNT,
-    CONNECTOR,
-    STATIC_TOKEN,
-    cbs_path,
-    reply,
-    run_fail,
-    run_ok,
-)
 
 MODULE = "azure_resource_group"
 
@@ -182,64 +169,27 @@ def test_a_region_code_in_another_case_is_accepted_for_creation(emulator, sub):
 
 
 # --- the listing lags behind the creation --------------------------------------------------------
-# The emulator lists a new group at once; Azure may take a while. These tests script that
-# conversation on the FakeTransport.
 
-SUB = "3beb4dd0-1c2d-4e5f-8a9b-0123456789ab"
-GROUPS = cbs_path("v1", "azure", "subscription", SUB, "resource-group")
-REGIONS = cbs_path("v1", "azure", "subscription", SUB, "region")
-
-
-@pytest.fixture
-def lagging(fake, module_transport, clock, monkeypatch):
-    """The listing shows the new group only from the `listing_delay`-th read after the creation on."""
-    monkeypatch.setattr(time, "sleep", clock.sleep)
-    monkeypatch.setattr(time, "monotonic", clock.monotonic)
-    state = {"created": False, "reads_since": 0}
-
-    def listing(_call):
-        if state["created"]:
-            state["reads_since"] += 1
-            if state["reads_since"] > fake.listing_delay:
-                return reply(200, {"resource-group": [group(SUB, "rg-backup", "eastus2")]})
-        return reply(200, {"resource-group": []})
-
-    def create(_call):
-        state["created"] = True
-        return reply(200, {"state": "Succeeded"})
-
-    fake.add("GET", GROUPS, listing)
-    fake.add("GET", REGIONS, reply(200, {"region": [{"name": "East US 2", "code": "eastus2"}]}))
-    fake.add("POST", GROUPS, create)
-    return fake
+@pytest.mark.emulator(listing_delay_s=4)
+def test_wait_polls_the_listing_until_the_group_shows_up(emulator, sub):
+    result = present_ok(emulator, sub)
+    assert [method for method, _path in emulator.calls()] == ["GET", "GET", "POST", "GET", "GET", "GET", "GET"]
+    assert emulator.sleeps == [1.0, 1.5, 2.25]
+    assert result["resource_group"] == group(sub, "rg-backup", "eastus2")
 
 
-def lag_args(**extra):
-    base = dict(token=STATIC_TOKEN, account_id=ACCOUNT, connector_id=CONNECTOR, azure_subscription=SUB,
-                name="rg-backup", region="eastus2")
-    base.update(extra)
-    return base
-
-
-def test_wait_polls_the_listing_until_the_group_shows_up(lagging, clock):
-    lagging.listing_delay = 3
-    result = run_ok(azure_resource_group.main, lag_args())
-    assert [c.method for c in lagging.api_calls] == ["GET", "GET", "POST", "GET", "GET", "GET", "GET"]
-    assert clock.sleeps == [1.0, 1.5, 2.25]
-    assert result["resource_group"] == group(SUB, "rg-backup", "eastus2")
-
-
-def test_without_wait_the_prediction_is_returned(lagging, clock):
-    lagging.listing_delay = 3
-    result = run_ok(azure_resource_group.main, lag_args(wait=False))
-    assert lagging.api_calls[-1].method == "POST"
+@pytest.mark.emulator(listing_delay_s=4)
+def test_without_wait_the_prediction_is_returned(emulator, sub):
+    result = present_ok(emulator, sub, wait=False)
+    assert emulator.calls()[-1][0] == "POST"
     assert result["resource_group"] == {"name": "rg-backup", "id": None, "region": "eastus2"}
-    assert clock.sleeps == []
+    assert emulator.sleeps == []
 
 
-def test_wait_timeout_fails_naming_the_group(lagging, clock):
-    lagging.listing_delay = 1000
-    result = run_fail(azure_resource_group.main, lag_args(wait_timeout=10))
+@pytest.mark.emulator(listing_delay_s=1000)
+def test_wait_timeout_fails_naming_the_group(emulator, sub):
+    result = present_fail(emulator, sub, wait_timeout=10)
     assert "Timed out after 10 s" in result["msg"] and "rg-backup" in result["msg"]
-    assert sum(clock.sleeps) == pytest.approx(10)
-    assert len(lagging.sent("POST", GROUPS)) == 1
+    assert result["error_code"] == "job_timeout"
+    assert sum(emulator.sleeps) == pytest.approx(10)
+    assert len(emulator.writes()) == 1

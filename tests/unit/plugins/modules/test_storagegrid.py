@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -23,7 +22,6 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     assert_no_secret,
     cbs_path,
     reply,
-    run_fail,
     run_ok,
 )
 
@@ -495,10 +493,29 @@ def test_every_request_is_an_operation_of_the_published_specs(emulator, known, n
                     "POST /api/v1/sg/credentials/working-environment/{workingEnvironmentId}"}
 
 
+# --- the grid list lags behind the discovery ------------------------------------------------------
+
+@pytest.mark.emulator(listing_delay_s=2)
+def test_wait_polls_the_listing_until_the_grid_shows_up(emulator, new, paths):
+    result = emulator.run_ok(MODULE, **admin(new))
+    assert emulator.calls() == [("GET", paths["sg"]), ("POST", paths["sg"]), ("GET", paths["sg"]),
+                                ("GET", paths["sg"]), ("GET", paths["sg"])]
+    assert emulator.sleeps == [1.0, 1.5], "the listing is polled with a growing interval"
+    assert result["storagegrid"] == view(new)
+
+
+@pytest.mark.emulator(listing_delay_s=1000)
+def test_wait_timeout_fails_saying_what_was_awaited(emulator, new):
+    result = emulator.run_fail(MODULE, **admin(new, wait_timeout=5))
+    assert "Timed out after 5 s" in result["msg"] and new["name"] in result["msg"]
+    assert sum(emulator.sleeps) == pytest.approx(5)
+    assert [method for method, _path in emulator.calls()].count("POST") == 1, "the discovery is not sent again"
+    assert_clean(emulator, result)
+
+
 # --- answers the emulator does not give ---------------------------------------------------------
-# The emulator lists a grid as soon as it is discovered, always reports the grid id of a working
-# environment's backup target, and keeps credentials of discovered grids only; BlueXP may not.
-# These conversations are scripted.
+# The emulator always reports the grid id of a working environment's backup target, and keeps
+# credentials of discovered grids only; BlueXP may not. These conversations are scripted.
 
 GRID_ID = "sg-7f3a"
 SG = cbs_path("v1", "sg")
@@ -507,51 +524,6 @@ STORE = cbs_path("v2", "sg")
 
 def scripted_args(**extra):
     return dict(dict(token=STATIC_TOKEN, account_id=ACCOUNT, connector_id=CONNECTOR, name=NAME), **extra)
-
-
-@pytest.fixture
-def lagging(fake, module_transport, clock, monkeypatch):
-    """The grid list shows the discovered grid only from the `listing_delay`-th read after the discovery on."""
-    monkeypatch.setattr(time, "sleep", clock.sleep)
-    monkeypatch.setattr(time, "monotonic", clock.monotonic)
-    state = {"discovered": False, "reads": 0}
-
-    def listing(_call):
-        if state["discovered"]:
-            state["reads"] += 1
-            if state["reads"] > fake.listing_delay:
-                return reply(200, {"sgws": [{"name": NAME, "id": GRID_ID}]})
-        return reply(200, {"sgws": []})
-
-    def discovery(_call):
-        state["discovered"] = True
-        return reply(200, {"name": NAME, "id": GRID_ID})
-
-    fake.add("GET", SG, listing)
-    fake.add("POST", SG, discovery)
-    return fake
-
-
-def lagging_args(**extra):
-    return scripted_args(admin_host=UNREACHABLE, admin_username="root", admin_password=ADMIN_PASSWORD, **extra)
-
-
-def test_wait_polls_the_listing_until_the_grid_shows_up(lagging, clock):
-    lagging.listing_delay = 2
-    result = run_ok(storagegrid.main, lagging_args())
-    assert [(c.method, c.path) for c in lagging.api_calls] == [("GET", SG), ("POST", SG), ("GET", SG), ("GET", SG),
-                                                               ("GET", SG)]
-    assert clock.sleeps == [1.0, 1.5], "the listing is polled with a growing interval"
-    assert result["storagegrid"]["id"] == GRID_ID
-
-
-def test_wait_timeout_fails_saying_what_was_awaited(lagging, clock):
-    lagging.listing_delay = 1000
-    result = run_fail(storagegrid.main, lagging_args(wait_timeout=5))
-    assert "Timed out after 5 s" in result["msg"] and NAME in result["msg"]
-    assert sum(clock.sleeps) == pytest.approx(5)
-    assert [c.method for c in lagging.api_calls].count("POST") == 1, "the discovery is not sent again"
-    assert ADMIN_PASSWORD not in json.dumps(result)
 
 
 def test_an_environment_backing_up_to_the_grid_by_server_address_counts(fake, module_transport):
