@@ -68,7 +68,8 @@ options:
         type: str
       rules:
         description:
-          - Labels and retentions; a policy must have exactly these (order and label case do not matter).
+          - Labels and retentions; a policy must have exactly these, in any order. Labels are compared as
+            spelled, since ONTAP matches SnapMirror labels exactly (V(Daily) is not V(daily)).
         type: list
         elements: dict
         suboptions:
@@ -82,7 +83,7 @@ options:
             required: true
       archive_after_days:
         description:
-          - Days after which backups move to archive storage; V(0) means the policy must not archive.
+          - Days after which backups move to archive storage; V(0) or V(never) means the policy must not archive.
         type: int
       object_lock:
         description:
@@ -130,8 +131,8 @@ _value:
       sample: 24
     standard:
       description:
-        - The standard compared against (label case folded, retentions as integers), with C(text), one line
-          that says it; null when empty.
+        - The standard compared against, in the form policies are compared in (retentions as integers,
+          C(archive_after_days) null for never archiving), with C(text), one line that says it; null when empty.
       type: dict
     trial_warning_days:
       description: The trial warning horizon used.
@@ -292,10 +293,11 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-try:
-    from ansible.errors import AnsibleFilterError
-except ImportError:  # pragma: no cover - only without ansible-core
-    AnsibleFilterError = ValueError  # type: ignore[misc,assignment]
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, iso_utc
 
 HOUR_S = 3600.0
 # (label, lower bound inclusive, upper bound exclusive) in hours; None: no upper bound.
@@ -310,21 +312,19 @@ AGE_BUCKETS: tuple[tuple[str, float, float | None], ...] = (
 NO_BACKUP = "none"
 # The usual labels in the order people read them; custom labels follow alphabetically.
 LABEL_ORDER = ("hourly", "daily", "weekly", "monthly", "yearly")
-# The API's words for "no archiving".
-NO_ARCHIVE = (None, "", "never", 0, "0")
 
 
 # ---------------------------------------------------------------------------------------------
 # Input shapes
 
 
-def _records(data: Any, key: str) -> list[dict[str, Any]]:
+def registered_list(data: Any, key: str) -> list[dict[str, Any]]:
     """A module's list from its registered result, a registered loop of them, or the list itself."""
     if data is None:
         return []
     if isinstance(data, Mapping):
         if "results" in data and key not in data:
-            return [r for result in data["results"] or [] for r in _records(result, key)]
+            return [r for result in data["results"] or [] for r in registered_list(result, key)]
         return list(data.get(key) or [])
     if isinstance(data, (list, tuple)):
         return list(data)
@@ -354,67 +354,44 @@ def _epoch_seconds(now: Any) -> float:
     return parsed.timestamp()
 
 
-def _iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
 # ---------------------------------------------------------------------------------------------
 # Policies and the standard
 
 
-def _rules(rules: Iterable[Mapping[str, Any]] | None) -> dict[str, int | None]:
-    return {str(r.get("label") or "").lower(): _as_int(r.get("retention")) for r in rules or []}
+def _label_order(rule: Mapping[str, Any]) -> tuple[int, str]:
+    label = str(rule["label"])
+    return (LABEL_ORDER.index(label.lower()) if label.lower() in LABEL_ORDER else len(LABEL_ORDER), label)
 
 
-def _label_order(label: str) -> tuple[int, str]:
-    return (LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER), label)
-
-
-def _rules_text(rules: Mapping[str, int | None]) -> str:
-    return ", ".join("{0}={1}".format(label, rules[label]) for label in sorted(rules, key=_label_order)) or "no rules"
-
-
-def _archive_days(value: Any) -> int:
-    """Days before archiving; 0 when the policy does not archive."""
-    return 0 if value in NO_ARCHIVE else (_as_int(value) or 0)
+def _rules_text(rules: Iterable[Mapping[str, Any]]) -> str:
+    return ", ".join("{0}={1}".format(r["label"], r["retention"]) for r in sorted(rules, key=_label_order)) or "no rules"
 
 
 def policy_view(policy: Mapping[str, Any], object_lock: Any = None) -> dict[str, Any]:
-    """A policy as the API or the modules return it, in the form the standard is compared in."""
-    return {
-        "name": policy.get("name"),
-        "rules": _rules(policy.get("rule", policy.get("rules"))),
-        "archive_after_days": _archive_days(policy.get("archive_after_days")),
-        "object_lock": str(policy.get("object_lock") or object_lock or "NONE").upper(),
-    }
+    """A policy as the API or the modules return it, in the one form policies are compared in
+    (labels as ONTAP spells them, None for never archiving, DataLock in upper case)."""
+    return policies.view(dict(policy), object_lock=object_lock) or {}
 
 
 def normalise_standard(standard: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Only the keys that are set; None when nothing is."""
+    """Only the keys that are set, in the policy view's form; None when nothing is."""
     standard = standard or {}
     result: dict[str, Any] = {}
     if standard.get("policy_name"):
         result["policy_name"] = str(standard["policy_name"])
     if standard.get("rules") is not None:
-        rules = _rules(standard["rules"])
-        if not rules or any(not label or retention is None for label, retention in rules.items()):
+        rules = list(standard["rules"])
+        if not rules or any(not r.get("label") or as_int(r.get("retention")) is None for r in rules):
             raise ValueError("standard.rules: each rule needs a label and a whole-number retention")
-        result["rules"] = rules
+        result["rules"] = normalise_rules(rules)
     if standard.get("archive_after_days") is not None:
-        result["archive_after_days"] = _archive_days(standard["archive_after_days"])
+        result["archive_after_days"] = policies.archive_days(standard["archive_after_days"])
     if standard.get("object_lock") is not None:
         result["object_lock"] = str(standard["object_lock"]).upper()
     return result or None
 
 
-def _archive_text(days: int) -> str:
+def _archive_text(days: int | None) -> str:
     return "after {0} days".format(days) if days else "never"
 
 
@@ -467,7 +444,7 @@ def volume_row(we: Mapping[str, Any], volume: Mapping[str, Any], newest: Mapping
         "protected": protected,
         "backup_status": backup.get("backup_status") if protected else None,
         "policy": (backup.get("backup_policy") or {}).get("name") if protected else None,
-        "newest_backup": None if created_ms is None else _iso(created_ms / 1000.0),
+        "newest_backup": iso_utc(created_ms),
         "age_hours": None if age is None else round(age, 2),
         "rpo_met": None if not protected else (age is not None and age <= rpo_hours),
     }
@@ -635,18 +612,18 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
         raise ValueError("rpo_hours: expected a number of hours, got {0!r}".format(rpo_hours))
     if rpo <= 0:
         raise ValueError("rpo_hours: must be above 0, got {0!r}".format(rpo_hours))
-    warning_days = _as_int(trial_warning_days)
+    warning_days = as_int(trial_warning_days)
     if warning_days is None:
         raise ValueError("trial_warning_days: expected a whole number of days, got {0!r}".format(trial_warning_days))
     now_s = _epoch_seconds(now)
     wanted = normalise_standard(standard)
-    newest = _newest_by_volume(_records(backups, "backups"))
+    newest = _newest_by_volume(registered_list(backups, "backups"))
 
     rows: list[dict[str, Any]] = []
     unsupported: list[dict[str, Any]] = []
     cover: list[dict[str, Any]] = []
     drifts: list[dict[str, Any]] = []
-    for we in _records(working_environments, "working_environments"):
+    for we in registered_list(working_environments, "working_environments"):
         we_rows = []
         we_unsupported = []
         for volume in we.get("volumes") or []:
@@ -659,12 +636,12 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
         unsupported.extend(we_unsupported)
         cover.append(coverage(we, we_rows, len(we_unsupported)))
         drifts.extend(drift(we, wanted))
-    licensing = license_summary(_records(licenses, "licenses"), warning_days)
+    licensing = license_summary(registered_list(licenses, "licenses"), warning_days)
     totals = _totals(rows, cover, drifts, licensing, unsupported)
     problems = {"rpo": totals["rpo_missed"], "drift": totals["drift"], "unprotected": totals["unprotected"],
                 "license": totals["license_invalid"] + totals["trials_ending"]}
     return {
-        "generated_at": _iso(now_s),
+        "generated_at": iso_utc(now_s, unit="s"),
         "rpo_hours": rpo,
         "standard": None if wanted is None else _standard_out(wanted),
         "trial_warning_days": warning_days,
@@ -686,8 +663,7 @@ def _standard_out(standard: Mapping[str, Any]) -> dict[str, Any]:
     result = dict(standard)
     parts = [standard["policy_name"]] if "policy_name" in standard else []
     if "rules" in standard:
-        result["rules"] = [{"label": label, "retention": standard["rules"][label]}
-                           for label in sorted(standard["rules"], key=_label_order)]
+        result["rules"] = sorted(standard["rules"], key=_label_order)
         parts.append("rules " + _rules_text(standard["rules"]))
     if "archive_after_days" in standard:
         parts.append("archive " + _archive_text(standard["archive_after_days"]))

@@ -264,7 +264,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 records = wes.list_working_environments(client)
                 backup = wes.backup_status_by_id(client, [r["id"] for r in records], listing=True) if records else {}
             finally:
-                client.transport.close()
+                client.close()
         except BlueXPError as exc:
             # The message names the request, the status and the server's answer; never a credential.
             raise AnsibleParserError("{0}: {1}".format(NAME, exc.msg)) from None

@@ -85,7 +85,10 @@ class LookupModule(LookupBase):
                                      "(or BLUEXP_REFRESH_TOKEN, or BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET).")
         try:
             client = BlueXPClient(params)
-            token = client.tokens.token()
+            try:
+                token = client.token()
+            finally:
+                client.close()
         except BlueXPError as exc:
             # The message names the option and the server's answer; it never holds the credential.
             raise AnsibleLookupError("access_token: {0}".format(exc.msg)) from None

@@ -114,6 +114,17 @@ class BlueXPClient:
     def connector_id(self) -> str:
         return self.discovery.connector_id
 
+    def token(self) -> str:
+        """The access token this client sends, exchanging the credential first if needed.
+
+        For the access_token lookup: one exchange per play, then every task sends this token.
+        """
+        return self.tokens.token()
+
+    def close(self) -> None:
+        """Release the HTTP session; a plugin that keeps running after its calls closes it."""
+        self.transport.close()
+
     def cbs_url(self, version: str, path: str) -> str:
         if version not in API_VERSIONS:
             raise ValueError("unknown API version " + version)

@@ -5,7 +5,13 @@
 
 # PRIVATE to this collection: no compatibility promise for other collections.
 
-"""Typed errors raised by the client; only a module's main() turns them into fail_json."""
+"""Typed errors raised by the client; only a module's main() turns them into fail_json.
+
+Every error carries an `error_code`: a stable, machine-readable name that playbooks and the
+collection's roles branch on (`result.error_code == 'no_backup'`), so that nothing has to
+match English message text. Each class has a default code; a raise site may give a more
+precise one. The codes a module can return are listed in its RETURN documentation.
+"""
 
 from __future__ import annotations
 
@@ -16,28 +22,38 @@ from typing import Any
 class BlueXPError(Exception):
     """Base of every error the client raises on purpose."""
 
-    def __init__(self, msg: str, **details: Any) -> None:
+    code = "error"
+
+    def __init__(self, msg: str, code: str | None = None, **details: Any) -> None:
         super().__init__(msg)
         self.msg = msg
+        if code:
+            self.code = code
         self.details = {k: v for k, v in details.items() if v is not None}
 
     def to_result(self) -> dict[str, Any]:
         """Keyword arguments for module.fail_json()."""
-        result: dict[str, Any] = {"msg": self.msg}
+        result: dict[str, Any] = {"msg": self.msg, "error_code": self.code}
         result.update(self.details)
         return result
 
 
 class ConfigurationError(BlueXPError):
-    """Bad or missing options, found before any request is sent."""
+    """Bad or missing options, or a precondition the options break, found before any write."""
+
+    code = "invalid_option"
 
 
 class TransportError(BlueXPError):
     """The request got no HTTP response (refused, reset, timed out, TLS failure)."""
 
+    code = "transport_error"
+
 
 class WriteNotResentError(BlueXPError):
     """A write may have reached the server and is deliberately not sent again."""
+
+    code = "write_not_resent"
 
 
 class ApiError(BlueXPError):
@@ -47,8 +63,11 @@ class ApiError(BlueXPError):
     message and the request that failed.
     """
 
+    code = "api_error"
+
     def __init__(self, status: int, method: str, path: str, server_message: str | None = None,
-                 error: str | None = None, body: Any = None, job_id: str | None = None) -> None:
+                 error: str | None = None, body: Any = None, job_id: str | None = None,
+                 code: str | None = None) -> None:
         self.status = status
         self.method = method
         self.path = path
@@ -59,7 +78,7 @@ class ApiError(BlueXPError):
             text += " {0}".format(error)
         if server_message:
             text += ": {0}".format(server_message)
-        super().__init__(text, status=status, method=method, path=path, error=error,
+        super().__init__(text, code=code, status=status, method=method, path=path, error=error,
                          server_message=server_message, body=body, job_id=job_id)
 
     @classmethod
@@ -89,18 +108,34 @@ class ApiError(BlueXPError):
 class AuthError(ApiError):
     """The token endpoint refused the credential, or the API refused the token."""
 
+    code = "auth_failed"
+
 
 class NotFoundError(ApiError):
     """HTTP 404: the id or route does not exist."""
+
+    code = "not_found"
 
 
 class DiscoveryError(BlueXPError):
     """Account or connector discovery found none, or more than one, candidate."""
 
+    code = "discovery_failed"
+
 
 class JobFailedError(BlueXPError):
     """An asynchronous job ended FAILED."""
 
+    code = "job_failed"
+
 
 class JobTimeoutError(BlueXPError):
-    """A job did not reach a final state within wait_timeout."""
+    """A job did not reach a final state within wait_timeout; it goes on at the server."""
+
+    code = "job_timeout"
+
+
+class PartialFailure(BlueXPError):
+    """Some items of one request failed; the others are done (and reported as such)."""
+
+    code = "partial_failure"

@@ -5,19 +5,35 @@
 
 # PRIVATE to this collection: no compatibility promise for other collections.
 
-"""The common ending of stateful modules: changed, the resource, diff, and jobs.
+"""The state engine every stateful module runs on.
 
-The contract every stateful module keeps:
+A module declares a `Resource`: how to read the current view, the desired view from its
+options, a field table saying how each field compares, and the writes (create, update,
+delete). `run_resource` owns the rest, once for every module:
+
+    validate -> read -> desired -> compare -> check -> [check-mode guard] -> write
+    -> follow the job -> read again -> result and diff
+
+The contract this gives every stateful module:
 - a write is only sent when the desired state differs from the current one;
-- in check mode no write is sent and `after` is the predicted state;
-- `diff` (with --diff) shows before and after of the managed fields only;
-- an asynchronous write is followed to its end when `wait` is true, and its job is returned.
+- in check mode no write is sent and the result is the predicted state;
+- `diff` (with --diff) shows before and after of the managed view, lists included;
+- an asynchronous write is followed to its end when `wait` is true, and its job is returned;
+- a failure after a write was sent reports `changed: true`, so that nobody believes
+  nothing happened.
+
+Modules whose flow is not "make this state true" (restores, scans) keep their own `run`
+and use `Outcome` and `follow_job` directly; each says why at its top.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Mapping
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, differences
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import JobWaiter, job_id_of
 
@@ -46,12 +62,32 @@ class Outcome:
             result[self._key] = self.after
         result.update(self.extra)
         if self._module._diff:
-            result["diff"] = {"before": self.before if self.before is not None else {},
-                              "after": self.after if self.after is not None else {}}
+            result["diff"] = render_diff(self.before, self.after)
         return result
 
 
-def follow_job(client: Any, body: Any, params: dict[str, Any], waiter: JobWaiter | None = None,
+def render_diff(before: Any, after: Any) -> dict[str, Any]:
+    """A diff the default callback can print: dicts as they are, anything else as text.
+
+    The callback serialises dicts itself but calls splitlines() on everything else, so a list
+    (the volumes of volume_backup) is rendered as indented JSON lines here.
+    """
+    def side(value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, (dict, str)):
+            return value
+        return json.dumps(value, indent=2, sort_keys=True, default=str) + "\n"
+
+    before_side, after_side = side(before), side(after)
+    if isinstance(before_side, dict) != isinstance(after_side, dict):
+        # Both sides must have one form, or the callback compares a dict with text.
+        before_side, after_side = (json.dumps(before or {}, indent=2, sort_keys=True, default=str) + "\n",
+                                   json.dumps(after or {}, indent=2, sort_keys=True, default=str) + "\n")
+    return {"before": before_side, "after": after_side}
+
+
+def follow_job(client: Any, body: Any, params: Mapping[str, Any], waiter: JobWaiter | None = None,
                fail_on_failed: bool = True) -> dict[str, Any] | None:
     """Wait for the job a write started (when `wait`), and return it in snake_case.
 
@@ -67,3 +103,155 @@ def follow_job(client: Any, body: Any, params: dict[str, Any], waiter: JobWaiter
     jobs = (waiter or JobWaiter(client)).wait([job_id], params.get("wait_timeout") or 0,
                                               fail_on_failed=fail_on_failed)
     return snake_keys(jobs[job_id])
+
+
+class Resource:
+    """One managed thing, as a stateful module declares it; `run_resource` drives it.
+
+    Subclasses set `result_key` (the result key that holds the view) and `fields`, and
+    implement `read`, `desired` and the writes they support. Every method may raise a
+    `BlueXPError`; only `create`, `update` and `delete` may send writes, and the engine calls
+    them only outside check mode. `extra` is merged into the module result (for example
+    the working environment's ID); `warnings` are shown as the task's warnings, whether it
+    succeeds or fails.
+    """
+
+    result_key = "resource"
+    fields: tuple[Field, ...] = ()
+
+    def __init__(self, client: Any, params: Mapping[str, Any]) -> None:
+        self.client = client
+        self.params = params
+        self.extra: dict[str, Any] = {}
+        self.jobs: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
+        self.waited = True
+
+    # -- what a resource declares -------------------------------------------------------
+    def validate(self) -> None:
+        """Check the options alone, before any request."""
+
+    def read(self) -> Any:
+        """The current view, or None when the resource does not exist."""
+        raise NotImplementedError
+
+    def desired(self, current: Any) -> Any:
+        """The view the options ask for, or None when the resource must not exist."""
+        raise NotImplementedError
+
+    def changes(self, current: Any, desired: Any) -> dict[str, tuple[Any, Any]]:
+        """What differs, through the field table; views that are not dicts override this."""
+        return differences(self.fields, current, desired)
+
+    def check(self, current: Any, desired: Any, changes: Mapping[str, Any]) -> None:
+        """Preconditions of the change, checked in check mode too; raise to refuse it."""
+
+    def unchanged(self, current: Any, desired: Any) -> Any:
+        """The view returned when nothing differs: the current one. A view that also says what
+        the task did (volume_backup's per-volume action, null here) overrides this."""
+        return current
+
+    def predict(self, current: Any, desired: Any) -> Any:
+        """The view after the change, as far as it can be known without sending it."""
+        if isinstance(current, dict) and isinstance(desired, dict):
+            return dict(current, **{k: v for k, v in desired.items() if v is not None})
+        return desired
+
+    def create(self, desired: Any) -> Any:
+        raise NotImplementedError("{0} cannot be created".format(self.result_key))
+
+    def update(self, current: Any, desired: Any, changes: Mapping[str, Any]) -> Any:
+        raise NotImplementedError("{0} cannot be changed".format(self.result_key))
+
+    def delete(self, current: Any) -> Any:
+        raise NotImplementedError("{0} cannot be deleted".format(self.result_key))
+
+    def settle(self, after: Any) -> Any:
+        """After the writes: read the jobs' per-item results, raise on partial failure."""
+        return after
+
+    # -- what the writes use ------------------------------------------------------------
+    def follow(self, body: Any, fail_on_failed: bool = True, wait: bool | None = None) -> dict[str, Any] | None:
+        """Follow the job a write answered with; `wait=True` waits whatever the option says
+        (a write that must finish before the next one)."""
+        params = self.params if wait is None else dict(self.params, wait=wait)
+        job = follow_job(self.client, body, params, fail_on_failed=fail_on_failed)
+        if job is not None:
+            self.jobs.append(job)
+            if job.get("status") in ("PENDING", "IN_PROGRESS"):
+                self.waited = False
+        return job
+
+
+class Engine:
+    """Runs one resource through validate, read, compare, guard, write, follow, read again."""
+
+    def __init__(self, resource: Resource, check_mode: bool) -> None:
+        self.resource = resource
+        self.check_mode = check_mode
+        self.changed = False
+        self.before: Any = None
+        self.after: Any = None
+
+    def run(self) -> None:
+        res = self.resource
+        self.before = current = res.read()
+        desired = res.desired(current)
+        if desired is None:
+            if current is None:
+                return
+            changes: dict[str, Any] = {}
+        elif current is None:
+            changes = {}
+        else:
+            changes = res.changes(current, desired)
+            if not changes:
+                self.after = res.unchanged(current, desired)
+                return
+        res.check(current, desired, changes)
+        self.changed = True
+        self.after = None if desired is None else res.predict(current, desired)
+        if self.check_mode:
+            return
+        if desired is None:
+            res.follow(res.delete(current))
+        elif current is None:
+            res.follow(res.create(desired))
+        else:
+            res.follow(res.update(current, desired, changes))
+        if desired is not None and res.waited:
+            self.after = res.read() or self.after
+        self.after = res.settle(self.after)
+
+
+def run_resource(module: Any, resource_class: type[Resource], client: Any = None) -> None:
+    """A stateful module's whole main(): build, run, report; errors become fail_json."""
+    try:
+        resource = resource_class(client or new_client(module), module.params)
+        resource.validate()
+    except BlueXPError as exc:
+        module.fail_json(**exc.to_result())
+    engine = Engine(resource, module.check_mode)
+    try:
+        engine.run()
+    except BlueXPError as exc:
+        result = exc.to_result()
+        if engine.changed and not module.check_mode:
+            # The write was reached: whatever failed after it, something may have changed.
+            result.setdefault("changed", True)
+        for key, value in resource.extra.items():
+            result.setdefault(key, value)
+        if resource.jobs:
+            result.setdefault("jobs", resource.jobs)
+        for message in resource.warnings:
+            module.warn(message)
+        module.fail_json(**result)
+    result = {"changed": engine.changed, resource.result_key: engine.after}
+    result.update(resource.extra)
+    if resource.jobs:
+        result["jobs"] = resource.jobs
+    if module._diff:
+        result["diff"] = render_diff(engine.before, engine.after)
+    for message in resource.warnings:
+        module.warn(message)
+    module.exit_json(**result)

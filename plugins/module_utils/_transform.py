@@ -14,6 +14,7 @@ occur in the API), never renamed, so a user can find them in NetApp's reference.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -33,12 +34,36 @@ def snake_keys(value: Any) -> Any:
 
 
 def as_int(value: Any) -> int | None:
-    """The API sends many counters as strings ("12"); None stays None."""
-    if value is None or value == "":
+    """A whole number from what the API (or a templated option) sends: 12, "12", 12.0, "12.0".
+
+    None, "", booleans, fractions ("1.5"), exponents ("1e3"), infinities and anything else
+    that is not plainly a whole number give None, so that callers report it instead of
+    sending it on or crashing.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    sign = text[:1] if text[:1] in "+-" else ""
+    digits = text[len(sign):]
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    return int(sign + digits)
+
+
+def iso_utc(epoch: Any, unit: str = "ms") -> str | None:
+    """An epoch time (milliseconds as the API sends them, or seconds) as ISO 8601 UTC text."""
+    if epoch is None or isinstance(epoch, bool):
         return None
     try:
-        return int(float(value))
-    except (TypeError, ValueError):
+        seconds = float(epoch) / (1000.0 if unit == "ms" else 1.0)
+        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError, OverflowError, OSError):
         return None
 
 

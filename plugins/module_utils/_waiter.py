@@ -18,10 +18,11 @@ import time
 from typing import Any, Callable, Iterable
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
-    ApiError,
     JobFailedError,
     JobTimeoutError,
+    NotFoundError,
 )
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs as job_api
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 FINAL_STATES = ("COMPLETED", "FAILED")
@@ -63,12 +64,12 @@ class JobWaiter:
         self._factor = factor
 
     def get(self, job_id: str) -> dict[str, Any]:
-        body = self._client.cbs("GET", "v1", "job", job_id)
-        jobs = body.get("job") if isinstance(body, dict) else None
-        if not jobs:
-            raise ApiError(200, "GET", "job/" + job_id, server_message="the job list in the answer is empty")
-        # The API answers {"job": [job]} even for one id.
-        return jobs[0]
+        job = job_api.get_job(self._client, job_id)
+        if job is None:
+            # A job this run started or was told about must exist: its absence is an error, not a state.
+            raise NotFoundError(404, "GET", "job/" + job_id,
+                                server_message="no job with this ID in the account (none in the answer)")
+        return job
 
     def wait(self, job_ids: Iterable[str], timeout: float, fail_on_failed: bool = True) -> dict[str, dict[str, Any]]:
         """Poll until every job is final; returns the last seen job per id.

@@ -90,15 +90,23 @@ state:
   description: The C(state) the API answered on creation.
   returned: when the group was created
   type: str
+  sample: Succeeded
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(region_not_found) when O(region) is not a region of
+      the subscription, V(region_mismatch) when a group of that name exists in another region (a group cannot
+      move), V(invalid_option) for a malformed option (the message names it), V(job_timeout) when the group is
+      not listed within O(wait_timeout), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent).
+  returned: failure
+  type: str
+  sample: region_not_found
 """
 
-import difflib
-import re
-
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import cloud
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import wait_until
 
 ARGUMENT_SPEC = dict(
@@ -109,66 +117,57 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
     wait_timeout=dict(type="int", default=300),
 )
-# Azure's rule for resource group names.
-GROUP_NAME = re.compile(r"^[-\w().]{0,89}[-\w()]$")
 
 
-def validate(params):
-    cloud.validate(["azure_resource_groups"], params)
-    if not GROUP_NAME.match(params["name"]):
-        raise ConfigurationError("name: {0!r} is not an Azure resource group name (1-90 letters, digits, "
-                                 "_ ( ) - . and not ending with a period).".format(params["name"]), option="name")
+class ResourceGroup(Resource):
+    """An Azure resource group, found by name; created, never changed or deleted."""
 
+    result_key = "resource_group"
+    # Azure treats names and region codes case-insensitively.
+    fields = (Field("name", option="name", compare="casefold"), Field("region", option="region", compare="casefold"))
 
-def find(groups, name):
-    return next((g for g in groups if (g.get("name") or "").lower() == name.lower()), None)
+    def validate(self):
+        cloud.validate(["azure_resource_groups"], self.params)
+        cloud.check_resource_group_name(self.params["name"])
 
+    # The group as the wait after creating found it listed: the read after the write.
+    listed = None
 
-def list_groups(client, params):
-    return cloud.gather(client, "azure_resource_groups", dict(params, azure_region=None))
+    def read(self):
+        if self.listed is not None:
+            return self.listed
+        return cloud.resource_group(self.client, self.params["azure_subscription"], self.params["name"])
 
+    def desired(self, current):
+        return {"name": self.params["name"], "region": self.params["region"]}
 
-def check_region(client, params):
-    regions = [r.get("code") or "" for r in cloud.gather(client, "azure_regions", params)]
-    if params["region"].lower() not in [r.lower() for r in regions]:
-        close = difflib.get_close_matches(params["region"], regions, n=5)
-        raise ConfigurationError("region: {0!r} is not a region of subscription {1}{2}.".format(
-            params["region"], params["azure_subscription"], "; close codes: " + ", ".join(close) if close else ""),
-            option="region")
-
-
-def run(client, params, outcome):
-    validate(params)
-    group = find(list_groups(client, params), params["name"])
-    if group:
-        if (group.get("region") or "").lower() != params["region"].lower():
+    def check(self, current, desired, changes):
+        if current is None:
+            cloud.check_azure_region(self.client, self.params["azure_subscription"], desired["region"])
+        elif "region" in changes:
             raise ConfigurationError("region: resource group {0} exists in region {1}; a resource group cannot move "
-                                     "to {2}.".format(group.get("name"), group.get("region"), params["region"]),
-                                     option="region")
-        outcome.before = outcome.after = group
-        return
-    check_region(client, params)
-    outcome.before = {}
-    outcome.after = {"name": params["name"], "id": None, "region": params["region"]}
-    outcome.changed = True
-    if outcome.check_mode:
-        return
-    body = client.cbs("POST", "v1", "azure", "subscription", params["azure_subscription"], "resource-group",
-                      body={"name": params["name"], "region": params["region"]})
-    outcome.extra["state"] = (body or {}).get("state")
-    if params["wait"]:
-        outcome.after = wait_until(lambda: find(list_groups(client, params), params["name"]),
-                                   params["wait_timeout"], "resource group {0} to be listed".format(params["name"]))
+                                     "to {2}.".format(current.get("name"), current.get("region"), desired["region"]),
+                                     option="region", code="region_mismatch")
+
+    def predict(self, current, desired):
+        return dict(desired, id=None)
+
+    def create(self, desired):
+        body = cloud.create_resource_group(self.client, self.params["azure_subscription"], desired["name"],
+                                           desired["region"])
+        self.extra["state"] = (body or {}).get("state")
+        if self.params["wait"]:
+            # The API answers before the group is listed.
+            self.listed = wait_until(self.read, self.params["wait_timeout"],
+                                     "resource group {0} to be listed".format(desired["name"]))
+        else:
+            # Not awaited: the prediction is the answer, as with a job that is not followed.
+            self.waited = False
+        return body
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC)
-    outcome = Outcome(module, "resource_group")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC), ResourceGroup)
 
 
 if __name__ == "__main__":

@@ -80,38 +80,63 @@ EXAMPLES = r"""
 
 RETURN = r"""
 backup:
-  description: The backup after the task (predicted in check mode); null when absent.
+  description:
+    - The backup after the task (predicted in check mode, and without O(wait)); null when absent.
+    - With O(all_backups=true), the list of the volume's backups after the task, so an empty list.
   returned: always
-  type: dict
-  sample: {id: 2f1c..., name: before-upgrade-2026-11, creation_time: 1795901274394, size: 1073741824}
+  type: raw
+  sample: {id: 2f1c9a7e-6b0d-4e55-a1c3-7d2e9f0b4a18, name: before-upgrade-2026-11, creation_time: 1795901274394,
+           size: 1073741824, archived: false, object_lock: NONE}
 deleted:
   description: Names of the backups deleted (or to be deleted in check mode).
   returned: when O(state=absent)
   type: list
   elements: str
+  sample: [before-upgrade-2026-11]
 job:
-  description: The job the task started, when it started one.
+  description: The job the task started (the last of RV(jobs)), when it started one.
   returned: when a job was started
   type: dict
+  sample: {id: 5d0e1c2b-3a4f-4e6d-8c7b-9a0f1e2d3c4b, status: COMPLETED, type: adhoc-backup}
+jobs:
+  description: Every job the task started.
+  returned: when a job was started
+  type: list
+  elements: dict
+  sample: [{id: 5d0e1c2b-3a4f-4e6d-8c7b-9a0f1e2d3c4b, status: COMPLETED, type: adhoc-backup}]
 volume_id:
   description: ID of the volume.
   returned: always
   type: str
+  sample: 9c1b2f8e-55aa-11ee-8c99-0242ac120002
 working_environment_id:
   description: ID of the working environment.
   returned: always
   type: str
+  sample: VsaWorkingEnvironment-99hPYEgk
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(volume_not_found) when O(volume) matches no volume;
+      V(not_protected) when an on-demand backup is asked of a volume that is not protected or is paused;
+      V(working_environment_not_found); V(invalid_option) (options that do not go together, a volume name in
+      several SVMs without O(svm)); V(job_failed) and V(job_timeout) for the backup or deletion job;
+      V(api_error), V(not_found), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: not_protected
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 ARGUMENT_SPEC = dict(
@@ -125,98 +150,87 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def list_backups(client, we_id, volume_id):
-    """The volume's backups; none (the API says 404) for a volume that was never backed up."""
-    body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume", volume_id, "snapshot",
-                      not_found_ok=True)
-    return list((body or {}).get("snapshot") or [])
+class Backup(Resource):
+    """One named backup of a volume, or with all_backups=true the list of all of them (which must be empty)."""
 
+    result_key = "backup"
+    # A backup found by name is the one asked for, whatever its label: a rerun takes no second one.
+    fields = (Field("name", option="name"),)
 
-def validate(params):
-    if params["state"] == "present" and not params["name"]:
-        raise ConfigurationError("name: required with state=present, so that a rerun finds the backup it took.",
-                                 option="name")
-    if params["state"] == "absent" and not params["name"] and not params["all_backups"]:
-        raise ConfigurationError("name: give the backup to delete, or all_backups=true to delete every backup "
-                                 "of the volume.", option="name")
-    if params["state"] == "absent" and params["name"] and params["all_backups"]:
-        raise ConfigurationError("name and all_backups: choose one; all_backups=true deletes every backup.",
-                                 option="all_backups")
-    if params["all_backups"] and params["state"] != "absent":
-        raise ConfigurationError("all_backups: only with state=absent.", option="all_backups")
+    def validate(self):
+        params = self.params
+        if params["state"] == "present" and not params["name"]:
+            raise ConfigurationError("name: required with state=present, so that a rerun finds the backup it took.",
+                                     option="name")
+        if params["state"] == "absent" and not params["name"] and not params["all_backups"]:
+            raise ConfigurationError("name: give the backup to delete, or all_backups=true to delete every backup "
+                                     "of the volume.", option="name")
+        if params["state"] == "absent" and params["name"] and params["all_backups"]:
+            raise ConfigurationError("name and all_backups: choose one; all_backups=true deletes every backup.",
+                                     option="all_backups")
+        if params["all_backups"] and params["state"] != "absent":
+            raise ConfigurationError("all_backups: only with state=absent.", option="all_backups")
 
+    def locate(self):
+        """The working environment and the volume (with its backup settings when it has any), once."""
+        we = wes.resolve(self.client, self.params["working_environment_id"], self.params["working_environment_name"])
+        ontap = vols.pick(vols.list_ontap_volumes(self.client, we["id"]), [self.params["volume"]],
+                          self.params["svm"], option="volume")[0]
+        protection = {v.get("file-system-id"): v for v in vols.list_backup_volumes(self.client, we["id"])}
+        self.we_id, self.volume_id = we["id"], ontap["file-system-id"]
+        self.volume = protection.get(self.volume_id) or ontap
+        self.extra.update(working_environment_id=self.we_id, volume_id=self.volume_id)
 
-def ensure_present(client, we_id, volume, params, outcome):
-    existing = next((b for b in list_backups(client, we_id, volume["file-system-id"])
-                     if b.get("name") == params["name"]), None)
-    if existing:
+    def read(self):
+        if not hasattr(self, "volume"):
+            self.locate()
+        found = backups.list_backups(self.client, self.we_id, self.volume_id)
+        # What is deleted is decided by the first read; the read after the deletion must not change it.
+        if self.params["all_backups"]:
+            self.extra.setdefault("deleted", [b.get("name") for b in found])
+            return [snake_keys(b) for b in found]
+        match = backups.named(found, self.params["name"])
+        if self.params["state"] == "absent":
+            self.extra.setdefault("deleted", [match.get("name")] if match else [])
         # Found even when the volume was paused or unprotected since: the backup is there.
-        outcome.before = outcome.after = snake_keys(existing)
-        return
-    if vols.protection_of(volume)["state"] != "protected":
-        raise ConfigurationError("volume: {0} is not protected (or its backups are paused); protect it with "
-                                 "bluexp.cloud_backup.volume_backup first.".format(volume.get("name")),
-                                 option="volume")
-    outcome.changed = True
-    outcome.after = {"name": params["name"], "label": params["label"]}
-    if outcome.check_mode:
-        return
-    details = {"name": params["name"]}
-    if params["label"]:
-        details["snapmirrorLabel"] = params["label"]
-    # `adhoc-backup-details` names the backup (API 4.x); AD_HOC alone would give it a generated name.
-    body = client.cbs("POST", "v3", "backup", "working-environment", we_id, "volume", volume["file-system-id"],
-                      body={"mode": "AD_HOC", "adhoc-backup-details": details})
-    job = follow_job(client, body, params)
-    outcome.extra["job"] = job
-    if params["wait"]:
-        created = next((b for b in list_backups(client, we_id, volume["file-system-id"])
-                        if b.get("name") == params["name"]), None)
-        outcome.after = snake_keys(created) if created else outcome.after
+        return snake_keys(match) if match else None
 
+    def desired(self, current):
+        if self.params["all_backups"]:
+            return []
+        if self.params["state"] == "absent":
+            return None
+        return {"name": self.params["name"], "label": self.params["label"]}
 
-def ensure_absent(client, we_id, volume, params, outcome):
-    backups = list_backups(client, we_id, volume["file-system-id"])
-    doomed = backups if params["all_backups"] else [b for b in backups if b.get("name") == params["name"]]
-    outcome.before = [snake_keys(b) for b in doomed] if params["all_backups"] else (
-        snake_keys(doomed[0]) if doomed else None)
-    outcome.after = [] if params["all_backups"] else None
-    outcome.extra["deleted"] = [b.get("name") for b in doomed]
-    if not doomed:
-        return
-    outcome.changed = True
-    if outcome.check_mode:
-        return
-    if params["all_backups"]:
-        outcome.extra["job"] = follow_job(client, vols.delete_backups(client, we_id, volume["file-system-id"]),
-                                          params)
-    else:
-        client.cbs("DELETE", "v1", "backup", "working-environment", we_id, "volume", volume["file-system-id"],
-                   "snapshot", doomed[0]["id"])
+    def changes(self, current, desired):
+        if self.params["all_backups"]:
+            return {"backups": ([b.get("name") for b in current], [])} if current else {}
+        return super().changes(current, desired)
 
+    def check(self, current, desired, changes):
+        if current is None and desired is not None and vols.protection_of(self.volume)["state"] != "protected":
+            raise ConfigurationError("volume: {0} is not protected (or its backups are paused); protect it with "
+                                     "bluexp.cloud_backup.volume_backup first.".format(self.volume.get("name")),
+                                     option="volume", code="not_protected")
 
-def run(client, params, outcome):
-    validate(params)
-    we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    outcome.extra["working_environment_id"] = we["id"]
-    ontap = vols.pick(vols.list_ontap_volumes(client, we["id"]), [params["volume"]], params["svm"], option="volume")[0]
-    outcome.extra["volume_id"] = ontap["file-system-id"]
-    protection = {v.get("file-system-id"): v for v in vols.list_backup_volumes(client, we["id"])}
-    volume = protection.get(ontap["file-system-id"]) or ontap
-    if params["state"] == "present":
-        ensure_present(client, we["id"], volume, params, outcome)
-    else:
-        ensure_absent(client, we["id"], volume, params, outcome)
+    def create(self, desired):
+        return backups.take(self.client, self.we_id, self.volume_id, desired["name"], desired["label"])
+
+    def update(self, current, desired, changes):
+        # Only all_backups=true reaches here: every backup of the volume goes in one job.
+        return vols.delete_backups(self.client, self.we_id, self.volume_id)
+
+    def delete(self, current):
+        return backups.delete(self.client, self.we_id, self.volume_id, current["id"])
+
+    def settle(self, after):
+        if self.jobs:
+            self.extra["job"] = self.jobs[-1]
+        return after
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES)
-    outcome = Outcome(module, "backup")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES), Backup)
 
 
 if __name__ == "__main__":

@@ -245,47 +245,107 @@ EXAMPLES = r"""
 
 RETURN = r"""
 activation:
-  description: The backup settings after the task (predicted in check mode).
+  description:
+    - The backup settings after the task, read again once its job ended (predicted in check mode, and
+      without O(wait)). Only RV(activation.active) when backup and recovery is not active.
   returned: always
   type: dict
   contains:
     active:
       description: Whether backup and recovery is active.
       type: bool
+      sample: true
     provider:
       description: Object store provider.
       type: str
+      sample: AZURE
     bucket:
       description: Bucket or container.
       type: str
+      sample: netapp-backup-4c5d6e7f
     region:
       description: Region of the object store.
       type: str
+      sample: eastus2
+    object_lock:
+      description: DataLock mode chosen at activation, V(NONE) without DataLock.
+      type: str
+      sample: NONE
+    ip_space:
+      description: ONTAP IP space used to reach the object store.
+      type: str
+      sample: Default
+    max_transfer_rate:
+      description: Upload limit per node in kilobytes per second; V(0) means unlimited.
+      type: int
+      sample: 200
+    auto_backup_enabled:
+      description: Whether new volumes are backed up automatically.
+      type: bool
+      sample: true
+    archive_storage_class:
+      description: Archive storage class (AWS only).
+      type: str
+      sample: GLACIER
+    export_existing_snapshots:
+      description: Whether existing Snapshot copies are copied to the object store.
+      type: bool
+      sample: false
     policy:
       description: Default policy (name, rules, archive_after_days).
       type: dict
+      sample: {name: gold, rules: [{label: daily, retention: 30}, {label: weekly, retention: 52}],
+               archive_after_days: null}
+  sample: {active: true, provider: AZURE, bucket: netapp-backup-4c5d6e7f, region: eastus2, object_lock: NONE,
+           ip_space: Default, max_transfer_rate: 0, auto_backup_enabled: true, archive_storage_class: null,
+           export_existing_snapshots: false, policy: {name: gold, rules: [{label: daily, retention: 30}],
+           archive_after_days: null}}
 jobs:
-  description: The jobs the task started.
+  description: The jobs the task started (deleting the backups, then unregistering, are two).
   returned: when a write started a job
   type: list
   elements: dict
+  sample: [{id: 3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7, status: COMPLETED, type: backup-working-environment}]
 working_environment_id:
   description: ID of the working environment.
   returned: always
   type: str
+  sample: VsaWorkingEnvironment-99hPYEgk
+volumes_with_backups:
+  description: Volumes that still have backups, when O(state=absent) is refused without O(delete_backups).
+  returned: failure
+  type: list
+  elements: str
+  sample: [vol_finance, vol_hr]
+conflicts:
+  description: Settings chosen at activation that the options ask to change, as [current, asked for].
+  returned: failure
+  type: dict
+  sample: {provider: [AWS, AZURE]}
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(has_backups) when O(state=absent) finds backups
+      and O(delete_backups) is not set (see RV(volumes_with_backups)); V(invalid_option) for options that do not
+      go together, O(provider) missing to activate, an undiscovered StorageGRID, or a setting chosen at activation
+      asked to change (see RV(conflicts)); V(working_environment_not_found); V(job_failed) and V(job_timeout)
+      for the activation, change, deletion or unregistration job; V(api_error), V(not_found), V(auth_failed),
+      V(transport_error), V(write_not_resent), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: has_backups
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 
 _SECRET = dict(type="str", no_log=True)
 ARGUMENT_SPEC = dict(
@@ -325,6 +385,12 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def policy_view(policy):
+    """The policy part of the view, as the options ask for it."""
+    return {"name": policy.get("name"), "rules": normalise_rules(policy.get("rules")),
+            "archive_after_days": policy.get("archive_after_days")}
+
+
 def predicted_activation(params):
     policy = params["policy"] or {}
     return {"active": True, "provider": params["provider"], "bucket": params["bucket"], "region": params["region"],
@@ -332,8 +398,7 @@ def predicted_activation(params):
             "max_transfer_rate": params["max_transfer_rate"], "auto_backup_enabled": params["auto_backup_enabled"],
             "archive_storage_class": params["archive_storage_class"],
             "export_existing_snapshots": params["export_existing_snapshots"],
-            "policy": {"name": policy.get("name"), "rules": normalise_rules(policy.get("rules")),
-                       "archive_after_days": policy.get("archive_after_days")}}
+            "policy": policy_view(policy)}
 
 
 def fixed_conflicts(current, params):
@@ -343,89 +408,91 @@ def fixed_conflicts(current, params):
     return {k: (current.get(k), v) for k, v in wanted.items() if v is not None and current.get(k) != v}
 
 
-def ensure_present(client, we, params, outcome):
-    current = outcome.before
-    if not current["active"]:
-        if not params["provider"]:
-            raise ConfigurationError("provider: required to activate backup and recovery on {0}.".format(
-                we.get("name")), option="provider")
-        act.check_on_premises_target(params)
-        if params["provider"] == "SGWS":
-            params = act.with_storagegrid(client, params)
-        outcome.changed = True
-        outcome.after = predicted_activation(params)
-        if not outcome.check_mode:
-            outcome.extra["jobs"] = [follow_job(client, act.activate(client, we["id"], params), params)]
-            outcome.after = act.view(act.get(client, we["id"])) if params["wait"] else outcome.after
-        return
-    conflicts = fixed_conflicts(current, params)
-    if conflicts:
-        option = sorted(conflicts)[0]
-        raise ConfigurationError("{0}: backup is active on {1} with {0}={2!r}; it is chosen at activation and "
-                                 "cannot become {3!r}. Unregister (state=absent) to choose again.".format(
-                                     option if option != "object_lock" else "policy.object_lock", we.get("name"),
-                                     conflicts[option][0], conflicts[option][1]),
-                                 option=option, conflicts={k: list(v) for k, v in conflicts.items()})
-    if params["archive_storage_class"] and current.get("provider") != "AWS":
-        raise ConfigurationError("archive_storage_class: only for provider AWS; {0} backs up to {1}.".format(
-            we.get("name"), current.get("provider")), option="archive_storage_class")
-    changes = {k: params[k] for k in act.MODIFIABLE if params[k] is not None and params[k] != current.get(k)}
-    policy = params["policy"]
-    policy_changes = policy if policy and policy["name"] != (current["policy"] or {}).get("name") else None
-    if not changes and not policy_changes:
-        outcome.after = current
-        return
-    outcome.changed = True
-    outcome.after = dict(current, **changes)
-    if policy_changes:
-        outcome.after["policy"] = {"name": policy["name"], "rules": normalise_rules(policy.get("rules")),
-                                   "archive_after_days": policy.get("archive_after_days")}
-    if not outcome.check_mode:
-        outcome.extra["jobs"] = [follow_job(client, act.modify(client, we["id"], changes, policy_changes), params)]
-        if params["wait"]:
-            outcome.after = act.view(act.get(client, we["id"]))
+class Activation(Resource):
+    """The backup settings of a working environment: always there, active or not.
 
+    Activating, changing and unregistering are all changes of this one view, so all three run
+    through `update`; what can change once active is compared through the field table.
+    """
 
-def ensure_absent(client, we, params, outcome):
-    outcome.after = {"active": False}
-    if not outcome.before["active"]:
-        return
-    with_backups = [v.get("name") for v in vols.list_backup_volumes(client, we["id"])
-                    if vols.protection_of(v)["backups"]]
-    if with_backups and not params["delete_backups"]:
-        raise ConfigurationError("{0} has backups of volume(s) {1}; nothing was changed. Set delete_backups=true "
-                                 "to delete them and unregister.".format(we.get("name"), ", ".join(with_backups)),
-                                 volumes_with_backups=with_backups)
-    outcome.changed = True
-    if outcome.check_mode:
-        return
-    jobs = []
-    if with_backups:
-        # Unregistering needs the deletion finished, whatever `wait` says about the last job.
-        jobs.append(follow_job(client, act.delete_all_backups(client, we["id"]), dict(params, wait=True)))
-    jobs.append(follow_job(client, act.unregister(client, we["id"]), params))
-    outcome.extra["jobs"] = [j for j in jobs if j]
+    result_key = "activation"
+    # A policy is compared by name: an existing policy is used by its name alone, and rules given
+    # for a policy of that name only matter when it is created.
+    fields = (Field("active", option="state"),) + tuple(Field(option, option=option) for option in act.MODIFIABLE) + (
+        Field("policy", option="policy", compare=lambda policy: policy.get("name")),)
 
+    def validate(self):
+        act.validate(self.params)
 
-def run(client, params, outcome):
-    act.validate(params)
-    we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    outcome.extra["working_environment_id"] = we["id"]
-    outcome.before = act.view(act.get(client, we["id"]))
-    if params["state"] == "present":
-        ensure_present(client, we, params, outcome)
-    else:
-        ensure_absent(client, we, params, outcome)
+    def read(self):
+        if not hasattr(self, "we"):
+            self.we = wes.resolve(self.client, self.params["working_environment_id"],
+                                  self.params["working_environment_name"])
+            self.extra["working_environment_id"] = self.we["id"]
+        return act.view(act.get(self.client, self.we["id"]))
+
+    def desired(self, current):
+        params = self.params
+        if params["state"] == "absent":
+            return {"active": False}
+        if not current["active"]:
+            if not params["provider"]:
+                raise ConfigurationError("provider: required to activate backup and recovery on {0}.".format(
+                    self.we.get("name")), option="provider")
+            act.check_on_premises_target(params)
+            if params["provider"] == "SGWS":
+                # The grid must be discovered: checked before activating (and in check mode), since the API
+                # only says so after the job started.
+                params = act.with_storagegrid(self.client, params)
+            self.activation_params = params
+            return predicted_activation(params)
+        conflicts = fixed_conflicts(current, params)
+        if conflicts:
+            option = sorted(conflicts)[0]
+            raise ConfigurationError("{0}: backup is active on {1} with {0}={2!r}; it is chosen at activation and "
+                                     "cannot become {3!r}. Unregister (state=absent) to choose again.".format(
+                                         option if option != "object_lock" else "policy.object_lock",
+                                         self.we.get("name"), conflicts[option][0], conflicts[option][1]),
+                                     option=option, conflicts={k: list(v) for k, v in conflicts.items()})
+        if params["archive_storage_class"] and current.get("provider") != "AWS":
+            raise ConfigurationError("archive_storage_class: only for provider AWS; {0} backs up to {1}.".format(
+                self.we.get("name"), current.get("provider")), option="archive_storage_class")
+        desired = {"active": True, "policy": policy_view(params["policy"]) if params["policy"] else None}
+        desired.update((option, params[option]) for option in act.MODIFIABLE)
+        return desired
+
+    def predict(self, current, desired):
+        if current["active"] != desired["active"]:
+            return desired
+        return dict(current, **{key: desired[key] for key in self.changes(current, desired)})
+
+    def check(self, current, desired, changes):
+        if desired["active"]:
+            return
+        self.with_backups = [v.get("name") for v in vols.list_backup_volumes(self.client, self.we["id"])
+                             if vols.protection_of(v)["backups"]]
+        if self.with_backups and not self.params["delete_backups"]:
+            raise ConfigurationError("{0} has backups of volume(s) {1}; nothing was changed. Set delete_backups=true "
+                                     "to delete them and unregister.".format(self.we.get("name"),
+                                                                             ", ".join(self.with_backups)),
+                                     option="delete_backups", code="has_backups",
+                                     volumes_with_backups=self.with_backups)
+
+    def update(self, current, desired, changes):
+        we_id = self.we["id"]
+        if desired["active"] and not current["active"]:
+            return act.activate(self.client, we_id, self.activation_params)
+        if not desired["active"]:
+            if self.with_backups:
+                # Unregistering needs the deletion finished, whatever `wait` says about the last job.
+                self.follow(act.delete_all_backups(self.client, we_id), wait=True)
+            return act.unregister(self.client, we_id)
+        modified = {option: desired[option] for option in changes if option in act.MODIFIABLE}
+        return act.modify(self.client, we_id, modified, self.params["policy"] if "policy" in changes else None)
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES)
-    outcome = Outcome(module, "activation")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES), Activation)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,7 @@ backups:
     id:
       description: Backup (cloud snapshot) ID.
       type: str
+      sample: 7a3f0c52-2d1e-4c8b-9f61-0e5b8a9d4c21
     name:
       description: Backup name.
       type: str
@@ -108,42 +109,67 @@ backups:
     size:
       description: Size in bytes.
       type: int
+      sample: 1073741824
     archived:
       description: Whether the backup is in the archive storage class.
       type: bool
+      sample: false
     object_lock:
       description: DataLock state of the backup.
       type: str
+      sample: NONE
     ransomware_scan_status:
       description: Result of the last ransomware scan, when there was one.
       type: str
+      sample: PROTECTED
     working_environment_id:
       description: Working environment of the volume.
       type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
     working_environment_name:
       description: Its name.
       type: str
+      sample: prod-east-1
     volume_id:
       description: ID (file system ID) of the volume.
       type: str
+      sample: 9c1b2f8e-55aa-11ee-8c99-0242ac120002
     volume_name:
       description: Name of the volume.
       type: str
+      sample: vol_finance
     svm:
       description: SVM of the volume.
       type: str
+      sample: svm_prod
+  sample:
+    - id: 7a3f0c52-2d1e-4c8b-9f61-0e5b8a9d4c21
+      name: vol_finance.daily.2026-11-28_0010
+      creation_time: 1795901274394
+      created: "2026-11-28T00:10:00Z"
+      volume_name: vol_finance
+      working_environment_name: prod-east-1
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(volume_not_found) when a name in O(volumes)
+      matches no volume; V(no_backup) when it names a volume that exists but is not backed up;
+      V(working_environment_not_found), V(invalid_option) (a malformed age, O(volumes) without a working
+      environment, a volume name in several SVMs without O(svm)), V(api_error), V(not_found), V(auth_failed),
+      V(transport_error), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: volume_not_found
 """
 
 import re
 import time
-from datetime import datetime, timezone
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 ARGUMENT_SPEC = dict(
     working_environment_id=dict(type="str"),
@@ -179,26 +205,17 @@ def targets(client, params):
         environments = [w for w in everything if status.get(w["id"], {}).get("enabled")]
     pairs = []
     for we in environments:
-        protected = vols.list_backup_volumes(client, we["id"])
         if params["volumes"]:
-            protected = vols.pick(protected, params["volumes"], params["svm"])
+            protected = vols.pick_backed_up(client, we["id"], params["volumes"], params["svm"])
+        else:
+            protected = vols.list_backup_volumes(client, we["id"])
         pairs.extend((we, volume) for volume in protected)
     return pairs
 
 
 def backups_of(client, we, volume):
-    body = client.cbs("GET", "v1", "backup", "working-environment", we["id"], "volume", volume["file-system-id"],
-                      "snapshot")
-    result = []
-    for snapshot in (body or {}).get("snapshot") or []:
-        record = snake_keys(snapshot)
-        created = record.get("creation_time")
-        record["created"] = (datetime.fromtimestamp(created / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-                             if isinstance(created, (int, float)) else None)
-        record.update(working_environment_id=we["id"], working_environment_name=we.get("name"),
-                      volume_id=volume.get("file-system-id"), volume_name=volume.get("name"), svm=volume.get("svm"))
-        result.append(record)
-    return sorted(result, key=lambda r: r.get("creation_time") or 0, reverse=True)
+    """The volume's backups as listed records, newest first."""
+    return [backups.listed(we, volume, b) for b in backups.list_backups(client, we["id"], volume["file-system-id"])]
 
 
 def gather(client, params, now=None):

@@ -112,8 +112,9 @@ policy:
       type: str
       sample: gold
     id:
-      description: Policy ID, when the API reports one.
+      description: Policy ID, when the API reports one (API 4.x).
       type: str
+      sample: 5b2f4c1e-8d7a-4e3b-9f60-1a2b3c4d5e6f
     rules:
       description: Rules sorted by label, retention as an integer.
       type: list
@@ -128,26 +129,36 @@ policy:
       type: str
       sample: NONE
     attached_volumes_count:
-      description: Volumes that use the policy.
+      description: Volumes that use the policy; null when the API does not report it.
       type: int
       sample: 4
 working_environment_id:
   description: ID of the working environment.
   returned: always
   type: str
+  sample: VsaWorkingEnvironment-99hPYEgk
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(policy_in_use) when volumes still use the policy
+      to be deleted (the message says how many), V(not_supported) when the Connector's API does not report
+      policy IDs so that it cannot delete one, V(invalid_option) for options the API would refuse (the
+      message names the option), V(working_environment_not_found), V(api_error), V(auth_failed),
+      V(transport_error), V(write_not_resent).
+  returned: failure
+  type: str
+  sample: policy_in_use
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 
 ARGUMENT_SPEC = dict(
     working_environment_argument_spec(),
@@ -162,89 +173,81 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def desired_view(params, current):
-    """The policy as it should be: the user's options over what exists."""
-    archive = params["archive_after_days"]
-    if archive is None:
-        archive_days = current["archive_after_days"] if current else None
-    else:
-        archive_days = None if archive == policies.NEVER else as_int(archive)
-    return {
-        "name": params["name"],
-        "id": current["id"] if current else None,
-        "rules": normalise_rules(params["rules"]) if params["rules"] is not None else current["rules"],
-        "archive_after_days": archive_days,
-        "object_lock": params["object_lock"] or (current["object_lock"] if current else "NONE"),
-        "attached_volumes_count": current["attached_volumes_count"] if current else 0,
-    }
+class Policy(Resource):
+    """One ONTAP backup policy of a working environment, found by its exact name."""
 
+    result_key = "policy"
+    # Rules compare as a set with retentions as numbers; "never" and an absent archive are one value.
+    fields = (
+        Field("rules", option="rules", compare=normalise_rules),
+        Field("archive_after_days", option="archive_after_days", compare=policies.archive_days),
+        Field("object_lock", option="object_lock"),
+    )
 
-def ensure_present(client, we_id, params, outcome):
-    current = outcome.before
-    if current is None and params["rules"] is None:
-        raise ConfigurationError("rules: required to create policy {0!r}.".format(params["name"]), option="rules")
-    if current is not None and params["object_lock"] and params["object_lock"] != current["object_lock"]:
-        raise ConfigurationError("object_lock: policy {0!r} has DataLock {1}; it is chosen when a policy is created "
-                                 "and cannot be changed to {2}.".format(params["name"], current["object_lock"],
-                                                                        params["object_lock"]), option="object_lock")
-    archive = params["archive_after_days"]
-    if current is not None and current["object_lock"] != "NONE" and archive not in (None, policies.NEVER):
-        raise ConfigurationError("archive_after_days: policy {0!r} has DataLock {1}, and locked backups are not "
-                                 "archived.".format(params["name"], current["object_lock"]),
-                                 option="archive_after_days")
-    desired = desired_view(params, current)
-    outcome.after = desired
-    if desired == current:
-        return
-    outcome.changed = True
-    if outcome.check_mode:
-        return
-    if current is None:
-        policies.create(client, we_id, params["name"], params["rules"], params["archive_after_days"],
-                        params["object_lock"])
-    else:
-        archive = params["archive_after_days"]
+    we = None
+
+    def validate(self):
+        policies.validate(self.params["rules"], self.params["archive_after_days"], self.params["object_lock"])
+
+    def read(self):
+        if self.we is None:
+            self.we = wes.resolve(self.client, self.params["working_environment_id"],
+                                  self.params["working_environment_name"])
+            self.extra["working_environment_id"] = self.we["id"]
+        return policies.view(policies.find(self.client, self.we["id"], self.params["name"]))
+
+    def desired(self, current):
+        """The options the user set; None leaves a field as it is."""
+        if self.params["state"] == "absent":
+            return None
+        return {"name": self.params["name"], "rules": self.params["rules"],
+                "archive_after_days": self.params["archive_after_days"], "object_lock": self.params["object_lock"]}
+
+    def check(self, current, desired, changes):
+        name = self.params["name"]
+        if desired is None:
+            if current["attached_volumes_count"]:
+                raise ConfigurationError("Policy {0!r} is used by {1} volume(s); give them another policy with "
+                                         "bluexp.cloud_backup.volume_backup before deleting it."
+                                         .format(name, current["attached_volumes_count"]), code="policy_in_use",
+                                         attached_volumes_count=current["attached_volumes_count"])
+            if not current["id"]:
+                raise ConfigurationError("Policy {0!r} cannot be deleted: the API does not report policy IDs on this "
+                                         "Connector.".format(name), code="not_supported")
+        elif current is None:
+            if desired["rules"] is None:
+                raise ConfigurationError("rules: required to create policy {0!r}.".format(name), option="rules")
+        elif "object_lock" in changes:
+            raise ConfigurationError("object_lock: policy {0!r} has DataLock {1}; it is chosen when a policy is "
+                                     "created and cannot be changed to {2}.".format(
+                                         name, current["object_lock"], desired["object_lock"]),
+                                     option="object_lock")
+        elif current["object_lock"] != "NONE" and "archive_after_days" in changes:
+            raise ConfigurationError("archive_after_days: policy {0!r} has DataLock {1}, and locked backups are not "
+                                     "archived.".format(name, current["object_lock"]), option="archive_after_days")
+
+    def predict(self, current, desired):
+        new = {"name": desired["name"], "object_lock": "NONE", "attached_volumes_count": 0}
+        return policies.view(dict(current or new, **{k: v for k, v in desired.items() if v is not None}))
+
+    def create(self, desired):
+        return policies.create(self.client, self.we["id"], desired["name"], desired["rules"],
+                               desired["archive_after_days"], desired["object_lock"])
+
+    def update(self, current, desired, changes):
+        # The PUT replaces the whole policy: fields the user left out are sent as they are.
+        archive = desired["archive_after_days"]
         if archive is None and current["archive_after_days"] is not None:
             archive = str(current["archive_after_days"])
-        policies.update(client, we_id, params["name"], desired["rules"], archive)
-    outcome.after = policies.view(policies.find(client, we_id, params["name"])) or desired
+        rules = desired["rules"] if desired["rules"] is not None else current["rules"]
+        return policies.update(self.client, self.we["id"], desired["name"], rules, archive)
 
-
-def ensure_absent(client, we_id, params, outcome):
-    current = outcome.before
-    if current is None:
-        return
-    if current["attached_volumes_count"]:
-        raise ConfigurationError("Policy {0!r} is used by {1} volume(s); give them another policy with "
-                                 "bluexp.cloud_backup.volume_backup before deleting it."
-                                 .format(params["name"], current["attached_volumes_count"]))
-    if not current["id"]:
-        raise ConfigurationError("Policy {0!r} cannot be deleted: the API does not report policy IDs on this "
-                                 "Connector.".format(params["name"]))
-    outcome.changed = True
-    if not outcome.check_mode:
-        policies.delete(client, we_id, current["id"])
-
-
-def run(client, params, outcome):
-    policies.validate(params["rules"], params["archive_after_days"], params["object_lock"])
-    we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    outcome.extra["working_environment_id"] = we["id"]
-    outcome.before = policies.view(policies.find(client, we["id"], params["name"]))
-    if params["state"] == "present":
-        ensure_present(client, we["id"], params, outcome)
-    else:
-        ensure_absent(client, we["id"], params, outcome)
+    def delete(self, current):
+        return policies.delete(self.client, self.we["id"], current["id"])
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, **WORKING_ENVIRONMENT_RULES)
-    outcome = Outcome(module, "policy")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC, **WORKING_ENVIRONMENT_RULES), Policy)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,15 @@ jobs:
   returned: when a job was started
   type: list
   elements: dict
+  sample: [{id: 7b1c2d3e-0f4a-4b5c-8d9e-0a1b2c3d4e5f, status: COMPLETED, type: catalog-setup}]
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on; V(not_activated) when backup and recovery is not active
+      on the working environment, V(working_environment_not_found), V(invalid_option), V(job_failed),
+      V(job_timeout), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent).
+  returned: failure
+  type: str
+  sample: not_activated
 working_environment_id:
   description: ID of the working environment.
   returned: always
@@ -65,11 +74,13 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import catalog
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 
 ARGUMENT_SPEC = dict(
     working_environment_argument_spec(),
@@ -77,42 +88,38 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def run(client, params, outcome):
-    we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    outcome.extra["working_environment_id"] = we["id"]
-    backup = act.get(client, we["id"])
-    enabled = bool((backup or {}).get("catalog-enabled"))
-    outcome.before = {"enabled": enabled}
-    wanted = params["state"] == "enabled"
-    outcome.after = {"enabled": wanted}
-    if enabled == wanted:
-        return
-    if wanted and not act.is_active(backup):
-        raise ConfigurationError("{0} has no active backup and recovery: activate it with "
-                                 "bluexp.cloud_backup.backup_activation before indexing its backups.".format(
-                                     we.get("name")), option="state")
-    outcome.changed = True
-    if outcome.check_mode:
-        return
-    jobs = []
-    if wanted:
-        # Set-up provisions the indexing service; it is asked for every time indexing is turned on,
-        # since the API offers no way to read whether it was done before.
-        jobs.append(follow_job(client, client.cbs("POST", "v2", "catalog", "working-environments", we["id"], "setup"),
-                               params))
-    client.cbs("PUT", "v1", "catalog", "working-environments", we["id"],
-               body={"state": "ENABLE" if wanted else "DISABLE"})
-    outcome.extra["jobs"] = [j for j in jobs if j]
+class Catalog(Resource):
+    """Indexing of one working environment: always exists, on or off."""
+
+    result_key = "catalog"
+    fields = (Field("enabled", option="state"),)
+
+    def read(self):
+        we = wes.resolve(self.client, self.params["working_environment_id"], self.params["working_environment_name"])
+        self.we = we
+        self.extra["working_environment_id"] = we["id"]
+        self.activation = act.get(self.client, we["id"])
+        return {"enabled": catalog.is_enabled(self.activation)}
+
+    def desired(self, current):
+        return {"enabled": self.params["state"] == "enabled"}
+
+    def check(self, current, desired, changes):
+        if desired["enabled"] and not act.is_active(self.activation):
+            raise ConfigurationError("{0} has no active backup and recovery: activate it with "
+                                     "bluexp.cloud_backup.backup_activation before indexing its backups."
+                                     .format(self.we.get("name")), option="state", code="not_activated")
+
+    def update(self, current, desired, changes):
+        if desired["enabled"]:
+            # Set-up provisions the indexing service; it is asked for every time indexing is turned
+            # on, since the API offers no way to read whether it was done before.
+            self.follow(catalog.setup(self.client, self.we["id"]))
+        return catalog.set_indexing(self.client, self.we["id"], desired["enabled"])
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES)
-    outcome = Outcome(module, "catalog")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES), Catalog)
 
 
 if __name__ == "__main__":

@@ -109,16 +109,36 @@ results:
   returned: always
   type: list
   elements: dict
+  sample:
+    - resource_name: finance/2026/budget.xlsx
+      resource_type: FILE
+      path: /finance/2026/budget.xlsx
+      working_environment_id: VsaWorkingEnvironment-99hPYEgk
+      volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+      volume_name: vol_finance
+      svm_name: svm_prod
+      resource_size: 52311
+      snapshots_count: 14
 truncated:
   description: Whether more results exist than were returned.
   returned: always
   type: bool
+  sample: false
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(invalid_option) (bad query, sizes or times), V(not_found), V(api_error), V(auth_failed),
+      V(transport_error), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: invalid_option
 """
 
 import posixpath
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import catalog
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources.backups import parse_time
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
@@ -137,25 +157,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def search_body(params):
-    body = {}
-    if params["type"]:
-        body["type"] = params["type"]
-    if params["working_environment_ids"]:
-        body["workingEnvironmentId"] = params["working_environment_ids"]
-    if params["extensions"]:
-        body["fileExtension"] = [e.lstrip(".") for e in params["extensions"]]
-    if params["min_size"] is not None or params["max_size"] is not None:
-        body["size"] = {k: v for k, v in (("from", params["min_size"]), ("to", params["max_size"])) if v is not None}
-    after = parse_time("created_after", params["created_after"])
-    before = parse_time("created_before", params["created_before"])
-    if after is not None or before is not None:
-        body["creationDate"] = {k: int(v) for k, v in (("from", after), ("to", before)) if v is not None}
-    if params["location"]:
-        body["backupLocation"] = params["location"]
-    return body
-
-
 def validate(params):
     if not params["query"].strip():
         raise ConfigurationError("query must not be empty.", option="query")
@@ -168,30 +169,22 @@ def validate(params):
         raise ConfigurationError("min_size is larger than max_size.", option="min_size")
 
 
-def snapshots_of(client, result):
-    body = client.cbs("POST", "v1", "catalog", "snapshots", body={
-        "resourceName": result["resourceName"], "workingEnvironmentId": result["workingEnvironmentId"],
-        "volumeId": result["volumeId"], "resourceType": result["resourceType"]})
-    found = ((body or {}).get("results") or {}).get("snapshots") or []
-    return sorted(snake_keys(found), key=lambda s: s.get("snapshot_creation_time") or 0, reverse=True)
-
-
 def gather(client, params):
     validate(params)
-    body = search_body(params)
-    answer = client.cbs("POST", "v1", "catalog", "search", query={"query": params["query"]}, body=body) or {}
-    raw = answer.get("results") or []
-    truncated = len(raw) > params["max_results"] or not answer.get("endOfResults", True)
+    body = catalog.search_body(params["type"], params["working_environment_ids"], params["extensions"],
+                               params["min_size"], params["max_size"],
+                               parse_time("created_after", params["created_after"]),
+                               parse_time("created_before", params["created_before"]), params["location"])
+    raw, more = catalog.search(client, params["query"], body)
     results = []
     for item in raw[:params["max_results"]]:
         record = snake_keys(item)
-        name = item.get("resourceName") or ""
         # The catalog names a file by its path in the volume; sfr_restore wants an absolute path.
-        record["path"] = posixpath.normpath("/" + name.lstrip("/"))
+        record["path"] = posixpath.normpath("/" + (item.get("resourceName") or "").lstrip("/"))
         if params["snapshots"]:
-            record["snapshots"] = snapshots_of(client, item)
+            record["snapshots"] = catalog.snapshots_holding(client, item)
         results.append(record)
-    return results, truncated
+    return results, more or len(raw) > params["max_results"]
 
 
 def main():

@@ -110,11 +110,13 @@ cloud:
       type: list
       elements: str
       returned: when asked for
+      sample: ["123456789012"]
     aws_regions:
       description: Subscribed AWS regions, C(name) and C(code).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: US East (N. Virginia), code: us-east-1}]
     aws_archive_storage_classes:
       description: Storage classes for archived backups.
       type: list
@@ -126,61 +128,87 @@ cloud:
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: alias/netapp-backup, id: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d, origin: AWS_KMS}]
     aws_private_links:
       description: Private endpoints (C(vpc_name), C(vpc_id), C(private_endpoint_id), C(private_endpoint_name)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{vpc_name: backup-vpc, vpc_id: vpc-0a1b2c3d4e5f60718, private_endpoint_id: vpce-0123456789abcdef0, private_endpoint_name: s3-endpoint}]
     azure_subscriptions:
       description: Subscriptions (C(name), C(id)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: Backup Production, id: 6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f}]
     azure_regions:
       description: Regions (C(name), C(code)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: East US 2, code: eastus2}]
     azure_resource_groups:
       description: Resource groups (C(name), C(id), C(region)).
       type: list
       elements: dict
       returned: when asked for
+      sample:
+        - name: rg-netapp-backup-eastus2
+          region: eastus2
+          id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-netapp-backup-eastus2
     azure_vaults:
       description: Key vaults (C(name), C(id), C(region)).
       type: list
       elements: dict
       returned: when asked for
+      sample:
+        - name: kv-backup
+          region: eastus2
+          id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-backup
     azure_vault_keys:
       description: Keys of O(azure_vault) (C(name), C(id)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: backup-key, id: https://kv-backup.vault.azure.net/keys/backup-key}]
     azure_vnets:
       description: Virtual networks (C(name), C(id), C(region), C(subnet)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: vnet-backup, region: eastus2, id: vnet-backup-id, subnet: [{name: default, id: subnet-id}]}]
     gcp_projects:
       description: Projects (C(name), C(id)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: Backup, id: proj-backup-1}]
     gcp_regions:
       description: Regions (C(name), C(code)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: South Carolina, code: us-east1}]
     gcp_key_rings:
       description: Key rings (C(id), C(name)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: ring-1, id: projects/proj-backup-1/locations/us-east1/keyRings/ring-1}]
     gcp_crypto_keys:
       description: Crypto keys of O(gcp_key_ring) (C(id), C(name)).
       type: list
       elements: dict
       returned: when asked for
+      sample: [{name: backup-key, id: projects/proj-backup-1/locations/us-east1/keyRings/ring-1/cryptoKeys/backup-key}]
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(invalid_option) when an option a subset needs is
+      missing or malformed (the message names it), V(not_found) when the API does not know a subscription,
+      project, account, vault or key ring given, V(api_error), V(auth_failed), V(transport_error).
+  returned: failure
+  type: str
+  sample: invalid_option
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError

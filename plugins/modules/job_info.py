@@ -98,6 +98,7 @@ jobs:
     working_environment_id:
       description: The working environment the job works on.
       type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
     type:
       description: The kind of job.
       type: str
@@ -118,6 +119,21 @@ jobs:
       description: Per-item results of batch jobs (C(multi_volume_backup.volume), C(restore.batch)).
       type: dict
       returned: when the API provides it
+      sample:
+        multi_volume_backup:
+          volume:
+            - id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+              status: SUCCESS
+              error: ""
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(job_failed) (O(fail_on_failed=true) and a job failed), V(job_timeout) (O(wait=true) and a job did not
+      end within O(wait_timeout); it goes on), V(not_found) (no job with an ID of O(job_ids)), V(invalid_option),
+      V(api_error), V(auth_failed), V(transport_error), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: job_timeout
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
@@ -143,7 +159,7 @@ def gather(client, params):
         missing = [job_id for job_id, job in found.items() if job is None]
         if missing:
             raise ConfigurationError("job_ids: no job with ID {0} in account {1}.".format(
-                ", ".join(missing), client.account_id), missing=missing)
+                ", ".join(missing), client.account_id), option="job_ids", code="not_found", missing=missing)
         jobs = list(found.values())
     else:
         jobs = job_api.list_jobs(client, params["type"], params["status"])

@@ -94,9 +94,11 @@ licenses:
     working_environment_id:
       description: ID of the working environment.
       type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
     working_environment_name:
       description: Its name.
       type: str
+      sample: prod-east-1
     provider:
       description: Object-store provider asked about; null when unknown.
       type: str
@@ -104,6 +106,7 @@ licenses:
     cloud_provider_account_id:
       description: Cloud account asked about; null for StorageGRID or when unknown.
       type: str
+      sample: "123456789012"
     type:
       description:
         - V(byol), V(paygo), V(free_trial), V(none) (not licensed); V(licensed) when eligible but the
@@ -113,9 +116,11 @@ licenses:
     eligible:
       description: Whether the API reports backup and recovery as licensed.
       type: bool
+      sample: true
     valid:
       description: Licensed and not past the end of a free trial.
       type: bool
+      sample: true
     free_trial_end:
       description: End of the free trial, ISO 8601 UTC.
       type: str
@@ -123,18 +128,35 @@ licenses:
     days_left:
       description: Whole days left in the free trial; 0 once it has ended.
       type: int
+      sample: 18
     validity:
       description: C(marketplace_subscription), C(cloud_backup_license) and C(snapmirror_license) flags, when asked for and available.
       type: dict
+      sample:
+        marketplace_subscription: false
+        cloud_backup_license: false
+        snapmirror_license: false
     reason:
       description: Why the license could not be asked about.
       type: str
       returned: when RV(licenses[].type=unknown)
+      sample: "no AWS account is known for it: set cloud_provider_account_id"
 invalid:
   description: Names of the checked working environments that are not validly licensed.
   returned: always
   type: list
   elements: str
+  sample: [lab-onprem-2]
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(not_licensed) (O(fail_if_invalid=true) and a checked working environment is not validly licensed;
+      RV(licenses) and RV(invalid) are returned), V(working_environment_not_found) (no working environment
+      with an ID of O(working_environment_ids)), V(invalid_option), V(api_error), V(not_found), V(auth_failed),
+      V(transport_error), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: not_licensed
 """
 
 import time
@@ -185,7 +207,8 @@ def main():
     invalid = [e["working_environment_name"] for e in licenses if e["valid"] is False]
     if invalid and module.params["fail_if_invalid"]:
         module.fail_json(msg="Backup and recovery is not validly licensed for {0} working environment(s): {1}."
-                         .format(len(invalid), ", ".join(invalid)), licenses=licenses, invalid=invalid)
+                         .format(len(invalid), ", ".join(invalid)), error_code="not_licensed",
+                         licenses=licenses, invalid=invalid)
     module.exit_json(changed=False, licenses=licenses, invalid=invalid)
 
 

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Not on the state engine: a scan is an action whose result (the verdict) is only known after it, not a state to converge.
+
 from __future__ import annotations
 
 DOCUMENTATION = r"""
@@ -64,18 +66,52 @@ EXAMPLES = r"""
 
 RETURN = r"""
 verdict:
-  description: The backup's ransomware scan status after the task; null when it was never scanned (check mode).
-  returned: always
+  description:
+    - The backup's ransomware scan status after the task (C(PROTECTED), C(RANSOMWARE_DETECTED), or another
+      status the API reports).
+    - Null when a scan was due and not awaited (check mode, O(wait=false)).
+  returned: success, and with error_code V(ransomware_detected)
   type: str
   sample: PROTECTED
 backup:
-  description: The backup scanned, with its scan fields (C(ransomware_scan_status), C(last_ransomware_scan)).
-  returned: always
+  description:
+    - The backup scanned, with the API's fields in snake_case, its scan fields (C(ransomware_scan_status),
+      C(last_ransomware_scan)) included, plus C(volume_name), C(volume_id) and C(working_environment_id).
+  returned: success, and with error_code V(ransomware_detected)
   type: dict
+  sample:
+    id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    name: Daily_20261127_2100
+    creation_time: 1795813200000
+    ransomware_scan_status: PROTECTED
+    last_ransomware_scan: 1795820400000
+    volume_name: vol_finance
+    volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    working_environment_id: VsaWorkingEnvironment-99hPYEgk
 job:
-  description: The scan job, when the task started one.
+  description:
+    - The scan job (keys in snake_case), when the task started one.
+    - With O(wait=false), only C(id) and C(status) C(PENDING).
   returned: when a scan was started
   type: dict
+  sample:
+    id: 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
+    type: ransomware-scan
+    status: COMPLETED
+    error: ""
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(ransomware_detected) (the verdict is C(RANSOMWARE_DETECTED) and O(fail_on_detection=true); RV(verdict)
+      and RV(backup) are returned), V(working_environment_not_found),
+      V(volume_not_found) (no such volume among the backed-up ones),
+      V(no_backup) (the volume has no backup, or none before O(newest_before)),
+      V(backup_not_found) (no backup of that name or ID), V(job_failed), V(job_timeout) (the scan goes on;
+      follow it with M(bluexp.cloud_backup.job_info)), V(invalid_option), V(not_found), V(api_error),
+      V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: ransomware_detected
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
@@ -87,11 +123,8 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, ransomware
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
-
-FINAL_VERDICTS = ("PROTECTED", "RANSOMWARE_DETECTED")
-DETECTED = "RANSOMWARE_DETECTED"
 
 ARGUMENT_SPEC = dict(
     **working_environment_argument_spec(),
@@ -101,34 +134,26 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class RansomwareDetected(BlueXPError):
-    """The scan found ransomware and the task was asked to fail then."""
-
-
 def run(client, params, outcome):
     we, volume, backup = backups.resolve_source(client, params)
-    verdict = backup.get("ransomware-scan-status")
+    verdict = ransomware.verdict_of(backup)
     outcome.before = {"verdict": verdict}
-    if verdict not in FINAL_VERDICTS or params["force"]:
+    if verdict not in ransomware.FINAL_VERDICTS or params["force"]:
         outcome.changed = True
+        # Unknown until a scan ends: in check mode, and when the scan is not awaited.
+        verdict = None
         if not outcome.check_mode:
-            body = client.cbs("POST", "v1", "ransomware", "working-environment", we["id"], "volume",
-                              volume["file-system-id"], "snapshot", backup["id"])
-            outcome.extra["job"] = follow_job(client, body, params)
+            ids = (we["id"], volume["file-system-id"], backup["id"])
+            outcome.extra["job"] = follow_job(client, ransomware.start_scan(client, *ids), params)
             if params["wait"]:
-                backup = client.cbs("GET", "v1", "backup", "working-environment", we["id"], "volume",
-                                    volume["file-system-id"], "snapshot", backup["id"])
-                verdict = backup.get("ransomware-scan-status")
-            else:
-                verdict = None
-        else:
-            verdict = None
+                backup = ransomware.scanned_backup(client, *ids)
+                verdict = ransomware.verdict_of(backup)
     outcome.after = {"verdict": verdict}
     outcome.extra.update(verdict=verdict, backup=backups.describe(we, volume, backup))
-    if params["fail_on_detection"] and verdict == DETECTED:
-        raise RansomwareDetected("Ransomware detected in backup {0} of volume {1} on {2}.".format(
-            backup.get("name"), volume.get("name"), we.get("name")), verdict=verdict,
-            backup=outcome.extra["backup"], changed=outcome.changed)
+    if params["fail_on_detection"] and verdict == ransomware.DETECTED:
+        raise BlueXPError("Ransomware detected in backup {0} of volume {1} on {2}.".format(
+            backup.get("name"), volume.get("name"), we.get("name")), code="ransomware_detected", verdict=verdict,
+            backup=outcome.extra["backup"], job=outcome.extra.get("job"), changed=outcome.changed)
 
 
 def main():

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Not on the state engine: a restore is an action done once (a rerun finds its job and volume), not a state to converge.
+
 from __future__ import annotations
 
 DOCUMENTATION = r"""
@@ -93,17 +95,75 @@ EXAMPLES = r"""
 
 RETURN = r"""
 volume:
-  description: The restored volume as the target working environment lists it (predicted in check mode).
-  returned: always
+  description:
+    - The restored volume as the target working environment lists it, keys in snake_case.
+    - In check mode, and while the restore job runs (O(wait=false)), only C(name) and C(svm), as predicted.
+  returned: success
   type: dict
+  contains:
+    name:
+      description: Name of the volume.
+      type: str
+      sample: vol_finance_restored
+    svm:
+      description: SVM of the volume.
+      type: str
+      sample: svm_prod
+    file_system_id:
+      description: The volume's ID, what other modules take as O(bluexp.cloud_backup.backup_info#module:volumes).
+      type: str
+      returned: when the volume exists
+      sample: 5c2e9a8d-7f3b-4f0e-9a51-2b3c4d5e6f70
+    status:
+      description: Its status as ONTAP reports it.
+      type: str
+      returned: when the volume exists
+      sample: online
+    type:
+      description: Volume type.
+      type: str
+      returned: when the volume exists
+      sample: rw
+    capacity:
+      description: C(allocated) and C(used) bytes.
+      type: dict
+      returned: when the volume exists
 source_backup:
-  description: The backup restored from.
-  returned: always
+  description:
+    - The backup restored from, with the API's fields in snake_case (C(id), C(name), C(creation_time) in milliseconds),
+      plus C(volume_name), C(volume_id) and C(working_environment_id) of its volume.
+  returned: success
   type: dict
+  sample:
+    id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    name: Daily_20261127_2100
+    creation_time: 1795813200000
+    volume_name: vol_finance
+    volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    working_environment_id: VsaWorkingEnvironment-99hPYEgk
 job:
-  description: The restore job, started by this task or found running or completed.
+  description:
+    - The restore job (keys in snake_case), started by this task or found running or completed.
+    - With O(wait=false), only C(id) and C(status) C(PENDING).
   returned: when there is one
   type: dict
+  sample:
+    id: 7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+    type: restore-volume
+    status: COMPLETED
+    error: ""
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(working_environment_not_found), V(volume_not_found) (no such volume among the backed-up ones),
+      V(no_backup) (the volume has no backup, or none before O(newest_before)),
+      V(backup_not_found) (no backup of that name or ID), V(target_exists) (O(target_volume) exists and is not
+      the result of this restore), V(job_failed), V(job_timeout) (the job goes on; follow it with
+      M(bluexp.cloud_backup.job_info)), V(invalid_option), V(not_found), V(api_error), V(auth_failed),
+      V(transport_error), V(write_not_resent), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: target_exists
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
@@ -115,9 +175,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
@@ -135,63 +193,49 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def find_volume(client, we_id, svm, name):
-    return next((v for v in vols.list_ontap_volumes(client, we_id)
-                 if v.get("name") == name and v.get("svm") == svm), None)
-
-
 def run(client, params, outcome):
-    backups.parse_time("newest_before", params["newest_before"])
     we, volume, backup = backups.resolve_source(client, params)
     target_we = restores.target_environment(client, params, we)
+    svm, name = params["target_svm"], params["target_volume"]
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)
-    related = [j for j in restores.restore_jobs(client)
-               if restores.same_restore(j, backup, target_we["id"], params["target_volume"],
-                                        target_svm=params["target_svm"])]
-    existing = find_volume(client, target_we["id"], params["target_svm"], params["target_volume"])
+    done, running = restores.earlier(client, backup, target_we["id"], name, target_svm=svm)
+    existing = restores.target_volume(client, target_we["id"], svm, name)
     outcome.before = snake_keys(existing) if existing else None
+    outcome.after = {"name": name, "svm": svm}
 
-    done = [j for j in related if j.get("status") == "COMPLETED"]
-    running = [j for j in related if j.get("status") in restores.RUNNING]
     if running:
         # Another run started this very restore (its volume may already exist while data is
         # copied): follow it rather than start a second one or refuse the target.
-        outcome.after = {"name": params["target_volume"], "svm": params["target_svm"]}
         outcome.extra["job"] = follow_job(client, {"job-id": running[-1]["id"]}, params)
-        if params["wait"]:
-            found = find_volume(client, target_we["id"], params["target_svm"], params["target_volume"])
-            outcome.after = snake_keys(found) if found else outcome.after
-        return
-    if existing:
+    elif existing:
         if not done and not params["allow_existing_target"]:
             raise ConfigurationError("target_volume: {0} already exists on SVM {1} of {2} and is not the result of "
                                      "restoring backup {3}; nothing was restored. Choose another name, or set "
                                      "allow_existing_target=true to accept it as it is.".format(
-                                         params["target_volume"], params["target_svm"], target_we.get("name"),
-                                         backup.get("name")), option="target_volume")
+                                         name, svm, target_we.get("name"), backup.get("name")),
+                                     option="target_volume", code="target_exists")
         outcome.after = outcome.before
         if done:
             outcome.extra["job"] = snake_keys(done[-1])
         return
-    if backup.get("archived") and not params["archive_restore_priority"]:
-        raise ConfigurationError("archive_restore_priority: backup {0} is in archive storage; choose High, Standard "
-                                 "or Low retrieval.".format(backup.get("name")), option="archive_restore_priority")
-    outcome.changed = True
-    outcome.after = {"name": params["target_volume"], "svm": params["target_svm"]}
-    if outcome.check_mode:
-        return
-    bucket = (act.get(client, we["id"]) or {}).get("bucket")
-    body = {"type": "volume",
-            "source": restores.source_block(we, volume, backup, bucket),
-            "target": restores.target_block(target_we, params["target_svm"], params["target_volume"],
-                                            aggregates=params["target_aggregates"])}
-    if params["archive_restore_priority"]:
-        body["archive-restore-priority"] = params["archive_restore_priority"]
-    if params["skip_ransomware_check"]:
-        body["skip-ransomware-check"] = True
-    outcome.extra["job"] = follow_job(client, restores.start(client, body), params)
+    else:
+        if backup.get("archived") and not params["archive_restore_priority"]:
+            raise ConfigurationError("archive_restore_priority: backup {0} is in archive storage; choose High, "
+                                     "Standard or Low retrieval.".format(backup.get("name")),
+                                     option="archive_restore_priority")
+        outcome.changed = True
+        if outcome.check_mode:
+            return
+        body = {"type": "volume",
+                "source": restores.source_block(we, volume, backup, restores.source_bucket(client, we["id"])),
+                "target": restores.target_block(target_we, svm, name, aggregates=params["target_aggregates"])}
+        if params["archive_restore_priority"]:
+            body["archive-restore-priority"] = params["archive_restore_priority"]
+        if params["skip_ransomware_check"]:
+            body["skip-ransomware-check"] = True
+        outcome.extra["job"] = follow_job(client, restores.start(client, body), params)
     if params["wait"]:
-        found = find_volume(client, target_we["id"], params["target_svm"], params["target_volume"])
+        found = restores.target_volume(client, target_we["id"], svm, name)
         outcome.after = snake_keys(found) if found else outcome.after
 
 

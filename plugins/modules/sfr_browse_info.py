@@ -73,14 +73,42 @@ entries:
   returned: always
   type: list
   elements: dict
+  sample:
+    - name: budget.xlsx
+      path: /finance/2026/budget.xlsx
+      type: FILE
+      size: 52311
+      mtime: 1795640400000
+      inode: 96
 truncated:
   description: Whether O(max_entries) cut the listing short.
   returned: always
   type: bool
+  sample: false
 backup:
-  description: The backup browsed.
+  description:
+    - The backup browsed, with the API's fields in snake_case, plus C(volume_name), C(volume_id) and
+      C(working_environment_id).
   returned: always
   type: dict
+  sample:
+    id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    name: Daily_20261127_2100
+    creation_time: 1795813200000
+    volume_name: vol_finance
+    volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    working_environment_id: VsaWorkingEnvironment-99hPYEgk
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(working_environment_not_found), V(volume_not_found) (no such volume among the backed-up ones),
+      V(no_backup) (the volume has no backup, or none before O(newest_before)),
+      V(backup_not_found) (no backup of that name or ID), V(not_found) (O(path) is not in the backup),
+      V(job_failed) (the backups could not be mounted for browsing), V(job_timeout), V(invalid_option),
+      V(api_error), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: no_backup
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Not on the state engine: a file restore is an action done once (a rerun finds its job), not a state to converge.
+
 from __future__ import annotations
 
 DOCUMENTATION = r"""
@@ -88,18 +90,68 @@ EXAMPLES = r"""
 
 RETURN = r"""
 files:
-  description: Each file with the result the job reported (C(status) SUCCESS or FAILED, C(error)).
+  description:
+    - Each file asked for, in the order given, with the result the job reported.
+    - C(status) is V(SUCCESS) or V(FAILED) once the job ended; the job's status while it runs (O(wait=false));
+      null in check mode.
   returned: always
   type: list
   elements: dict
+  contains:
+    path:
+      description: The path inside the backup, absolute.
+      type: str
+      sample: /finance/2026/budget.xlsx
+    status:
+      description: V(SUCCESS), V(FAILED), the job's status while it runs, or null in check mode.
+      type: str
+      sample: SUCCESS
+    error:
+      description: Why the file was not restored; null otherwise.
+      type: str
+      sample: null
+  sample:
+    - path: /finance/2026/budget.xlsx
+      status: SUCCESS
+      error: null
 job:
-  description: The restore job.
+  description:
+    - The restore job (keys in snake_case), started by this task or found running or completed.
+    - With O(wait=false), only C(id) and C(status) C(PENDING).
   returned: when there is one
   type: dict
+  sample:
+    id: 2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d
+    type: restore-files
+    status: COMPLETED
+    error: ""
 source_backup:
-  description: The backup restored from.
-  returned: always
+  description:
+    - The backup restored from, with the API's fields in snake_case (C(id), C(name), C(creation_time) in milliseconds),
+      plus C(volume_name), C(volume_id) and C(working_environment_id) of its volume.
+  returned: success
   type: dict
+  sample:
+    id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    name: Daily_20261127_2100
+    creation_time: 1795813200000
+    volume_name: vol_finance
+    volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    working_environment_id: VsaWorkingEnvironment-99hPYEgk
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(working_environment_not_found), V(volume_not_found) (no such volume among the backed-up ones),
+      V(no_backup) (the volume has no backup, or none before O(newest_before)),
+      V(backup_not_found) (no backup of that name or ID),
+      V(nothing_restored) (a path of O(files) is not in the backup, or the job restored none of the files;
+      nothing was restored), V(partial_failure) (some files were restored, others not; RV(files) says which),
+      V(job_failed), V(job_timeout) (the job goes on; follow it with M(bluexp.cloud_backup.job_info)),
+      V(invalid_option), V(not_found), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent),
+      V(discovery_failed).
+  returned: failure
+  type: str
+  sample: nothing_restored
 """
 
 import posixpath
@@ -111,9 +163,12 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
     merge_rules,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    BlueXPError,
+    ConfigurationError,
+    PartialFailure,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores, sfr
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
@@ -129,10 +184,6 @@ ARGUMENT_SPEC = dict(
     target_path=dict(type="str"),
     overwrite=dict(type="bool", default=False),
 )
-
-
-class PartialFailure(BlueXPError):
-    """Some files were not restored."""
 
 
 def wanted_paths(files):
@@ -161,6 +212,17 @@ def file_results(job, paths):
     return [dict({"path": p}, **by_path.get(p, default)) for p in paths]
 
 
+def not_restored(job, results):
+    """The error for files the job did not restore: some of them, all of them, or the whole job failed."""
+    failed = [r for r in results if r["status"] == "FAILED"]
+    detail = "; ".join("{0}: {1}".format(r["path"], r["error"] or "no error given") for r in failed)
+    message = "{0} of {1} file(s) were not restored: {2}.".format(len(failed), len(results), detail)
+    if len(failed) < len(results):
+        return PartialFailure(message, files=results, job=job, changed=True)
+    code = "job_failed" if job.get("status") == "FAILED" else "nothing_restored"
+    return BlueXPError(message, code=code, files=results, job=job, job_id=job.get("id"), changed=True)
+
+
 def run(client, params, outcome):
     paths = wanted_paths(params["files"])
     if params["target_path"] and not params["target_path"].startswith("/"):
@@ -170,32 +232,26 @@ def run(client, params, outcome):
     target_volume = params["target_volume"] or volume.get("name")
     target_svm = params["target_svm"] or volume.get("svm")
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)
-    related = [j for j in restores.restore_jobs(client)
-               if restores.same_restore(j, backup, target_we["id"], target_volume, paths,
-                                        target_path=params["target_path"], target_svm=target_svm)]
-    done = [j for j in related if j.get("status") == "COMPLETED"]
-    running = [j for j in related if j.get("status") in restores.RUNNING]
+    done, running = restores.earlier(client, backup, target_we["id"], target_volume, paths,
+                                     target_path=params["target_path"], target_svm=target_svm)
     outcome.before = {"restored": bool(done)}
+    outcome.after = {"restored": True}
     if done:
-        outcome.after = outcome.before
         outcome.extra.update(job=snake_keys(done[-1]), files=file_results(snake_keys(done[-1]), paths))
         return
     if running:
-        outcome.after = {"restored": True}
         job = follow_job(client, {"job-id": running[-1]["id"]}, params)
         outcome.extra.update(job=job, files=file_results(job, paths))
         return
     outcome.changed = True
-    outcome.after = {"restored": True}
     outcome.extra["files"] = [{"path": p, "status": None, "error": None} for p in paths]
     if outcome.check_mode:
         # Finding the files needs the explore operation, a POST: check mode stops before it.
         return
     sfr.start_explore(client, we["id"], volume["file-system-id"], params["wait_timeout"])
     entries = sfr.find_entries(client, we["id"], volume["file-system-id"], backup["id"], paths)
-    bucket = (act.get(client, we["id"]) or {}).get("bucket")
     body = {"type": "file",
-            "source": restores.source_block(we, volume, backup, bucket),
+            "source": restores.source_block(we, volume, backup, restores.source_bucket(client, we["id"])),
             "target": restores.target_block(target_we, target_svm, target_volume, path=params["target_path"]),
             "file": [{"inode": e.get("inode"), "path": e["path"], "type": e.get("type"), "size": e.get("size"),
                       "mtime": e.get("mtime")} for e in entries],
@@ -203,11 +259,8 @@ def run(client, params, outcome):
     job = follow_job(client, restores.start(client, body), params, fail_on_failed=False)
     results = file_results(job, paths)
     outcome.extra.update(job=job, files=results)
-    failed = [r for r in results if r["status"] == "FAILED"]
-    if failed:
-        raise PartialFailure("{0} of {1} file(s) were not restored: {2}.".format(
-            len(failed), len(results), "; ".join("{0}: {1}".format(r["path"], r["error"] or "no error given")
-                                                 for r in failed)), files=results, job=job, changed=True)
+    if any(r["status"] == "FAILED" for r in results):
+        raise not_restored(job, results)
 
 
 def main():

@@ -159,9 +159,11 @@ storagegrid:
     id:
       description: ID of the grid in BlueXP, the C(storage_grid_id) of backup activation. Null before discovery in check mode.
       type: str
+      sample: 4f1c0a2e-9b7d-4c3e-8a61-2d5e7f9b0c13
     discovered:
       description: Whether BlueXP lists the grid.
       type: bool
+      sample: true
     storage_server:
       description: The C(fqdn:port) address for O(bluexp.cloud_backup.backup_activation#module:sgws.storage_server).
       type: str
@@ -176,15 +178,28 @@ working_environment_id:
   description: ID of the working environment the credentials were saved for.
   returned: when a working environment is given
   type: str
+  sample: OnPremWorkingEnvironment-b7Yq0cXr
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(storagegrid_not_discovered) when BlueXP does not list
+      the grid and O(admin_host) is not given to discover it, V(credentials_unknown) when O(update_secret=on_create)
+      cannot tell whether the working environment holds credentials, V(not_supported) when the Connector's API
+      has no credential store (API 4.x), V(invalid_option) for a malformed option (the message names it),
+      V(working_environment_not_found), V(job_timeout) when the grid is not listed within O(wait_timeout),
+      V(api_error) (for example a refused discovery), V(auth_failed), V(transport_error), V(write_not_resent).
+  returned: failure
+  type: str
+  sample: storagegrid_not_discovered
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import working_environment_argument_spec
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import storagegrid as sg
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import wait_until
 
 ARGUMENT_SPEC = dict(
@@ -206,129 +221,141 @@ RULES = dict(
     required_together=[("admin_host", "admin_username", "admin_password"), ("access_key", "secret_key")],
 )
 WORKING_ENVIRONMENT_OPTIONS = ("working_environment_id", "working_environment_name")
+# Where credentials are, in the view: "present", "absent", None (cannot be told), or "written" by this run.
+STORE, WE = "account_store", "working_environment"
 
 
-def validate(params):
-    sg.check_host(params["name"], "name")
-    if not 0 < params["port"] < 65536:
-        raise ConfigurationError("port: {0} is not a TCP port (1-65535).".format(params["port"]), option="port")
-    if params["admin_host"]:
-        sg.check_host(params["admin_host"], "admin_host")
-    for_we = any(params[o] for o in WORKING_ENVIRONMENT_OPTIONS)
-    if for_we and not params["access_key"]:
-        raise ConfigurationError("access_key: required with a working environment; the module saves S3 "
-                                 "credentials for it.", option="access_key")
-    if params["state"] == "absent" and (for_we or params["access_key"] or params["admin_host"]):
-        raise ConfigurationError("state: absent removes the grid's credentials from the account's store and takes "
-                                 "only name; the API cannot remove a working environment's credentials or "
-                                 "forget a discovered grid.", option="state")
+class StorageGrid(Resource):
+    """A grid as BlueXP lists it, with where its S3 credentials are kept.
 
+    Discovering the grid and writing its credentials are the two writes of one update. The API never
+    returns a secret, and a working environment's credentials cannot be read at all, so the view is
+    read once; the writes then record what this run did ("written"), and that is the view after them.
+    """
 
-def discover(client, params, outcome):
-    """Discover a grid BlueXP does not list yet; its listing is what later runs find."""
-    if not params["admin_host"]:
-        raise ConfigurationError("admin_host: StorageGRID {0} is not discovered in BlueXP; give admin_host, "
-                                 "admin_username and admin_password to discover it.".format(params["name"]),
-                                 option="admin_host")
-    outcome.changed = True
-    if outcome.check_mode:
-        return {"name": params["name"], "id": None}
-    grid = sg.discover(client, params["admin_host"], params["admin_username"], params["admin_password"])
-    if (grid.get("name") or "").lower() != params["name"].lower():
-        outcome.warn("BlueXP lists the grid discovered through {0} as {1!r}, not {2!r}: use name={1!r} in later "
-                     "runs.".format(params["admin_host"], grid.get("name"), params["name"]))
-    elif params["wait"]:
-        grid = wait_until(lambda: sg.find_grid(sg.list_grids(client), name=params["name"]), params["wait_timeout"],
-                          "StorageGRID {0} to be listed".format(params["name"]))
-    return grid
+    result_key = "storagegrid"
+    fields = (Field("discovered", option="admin_host"), Field("credentials", option="access_key"))
 
+    def __init__(self, client, params):
+        super().__init__(client, params)
+        self.grid = None
+        self.discovered = False
+        self.credentials = {}
+        self.we = None
 
-def credential_store(client):
-    names = sg.stored_credential_names(client)
-    if names is None:
-        raise ConfigurationError("access_key: this Connector's API has no credential store (API 4.x); name the "
-                                 "working environment to save the credentials for.", option="access_key")
-    return names
+    def validate(self):
+        params = self.params
+        sg.check_host(params["name"], "name")
+        if not 0 < params["port"] < 65536:
+            raise ConfigurationError("port: {0} is not a TCP port (1-65535).".format(params["port"]), option="port")
+        if params["admin_host"]:
+            sg.check_host(params["admin_host"], "admin_host")
+        if self.for_we and not params["access_key"]:
+            raise ConfigurationError("access_key: required with a working environment; the module saves S3 "
+                                     "credentials for it.", option="access_key")
+        if params["state"] == "absent" and (self.for_we or params["access_key"] or params["admin_host"]):
+            raise ConfigurationError("state: absent removes the grid's credentials from the account's store and "
+                                     "takes only name; the API cannot remove a working environment's credentials "
+                                     "or forget a discovered grid.", option="state")
 
+    @property
+    def for_we(self):
+        return any(self.params[o] for o in WORKING_ENVIRONMENT_OPTIONS)
 
-def ensure_store_credentials(client, params, outcome, grid, names):
-    exists = sg.has_stored_credentials(names, grid["name"])
-    outcome.before["credentials"] = {"account_store": "present" if exists else "absent"}
-    if exists and params["update_secret"] == "on_create":
-        outcome.after["credentials"] = {"account_store": "present"}
-        return
-    outcome.changed = True
-    outcome.after["credentials"] = {"account_store": "written"}
-    if not outcome.check_mode:
-        sg.store_credentials(client, grid["name"], params["port"], params["access_key"], params["secret_key"],
-                             update=exists)
+    @property
+    def target(self):
+        """Which credentials the task manages: the account's store or a working environment's."""
+        return WE if self.for_we else STORE
 
+    def read(self):
+        if self.grid is None:
+            self.read_api()
+        grid = self.grid
+        return {"name": grid.get("name"), "id": grid.get("id"), "discovered": self.discovered,
+                "storage_server": sg.storage_server(grid.get("name"), self.params["port"]),
+                "credentials": dict(self.credentials)}
 
-def ensure_we_credentials(client, params, outcome, grid):
-    we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    outcome.extra["working_environment_id"] = we["id"]
-    in_use = bool(grid.get("id")) and sg.backs_up_to(act.get(client, we["id"]), grid)
-    outcome.before["credentials"] = {"working_environment": "present" if in_use else None}
-    if in_use and params["update_secret"] == "on_create":
-        outcome.after["credentials"] = {"working_environment": "present"}
-        return
-    if params["update_secret"] == "on_create":
-        raise ConfigurationError(
-            "update_secret: {0} does not back up to {1}, and the API cannot tell whether it holds credentials for "
-            "it. Backup activation (provider SGWS) gives them; set update_secret=always to write them now."
-            .format(we.get("name"), grid["name"]), option="update_secret")
-    outcome.changed = True
-    outcome.after["credentials"] = {"working_environment": "written"}
-    if not outcome.check_mode:
-        sg.save_we_credentials(client, we["id"], sg.storage_server(grid["name"], params["port"]),
-                               params["access_key"], params["secret_key"])
+    def read_api(self):
+        params = self.params
+        wants_store = params["state"] == "absent" or (params["access_key"] and not self.for_we)
+        # Read before any write, so that a Connector without the store fails before discovering.
+        names = sg.stored_credential_names(self.client) if wants_store else None
+        if names is None and wants_store and params["state"] == "present":
+            raise ConfigurationError("access_key: this Connector's API has no credential store (API 4.x); name the "
+                                     "working environment to save the credentials for.", option="access_key",
+                                     code="not_supported")
+        listed = sg.find_grid(sg.list_grids(self.client), name=params["name"])
+        self.grid, self.discovered = listed or {"name": params["name"]}, listed is not None
+        if wants_store:
+            self.credentials = {STORE: "present" if sg.has_stored_credentials(names, params["name"]) else "absent"}
+        elif params["access_key"]:
+            self.we = wes.resolve(self.client, params["working_environment_id"], params["working_environment_name"])
+            self.extra["working_environment_id"] = self.we["id"]
+            in_use = bool(self.grid.get("id")) and sg.backs_up_to(act.get(self.client, self.we["id"]), self.grid)
+            self.credentials = {WE: "present" if in_use else None}
 
+    def desired(self, current):
+        params = self.params
+        if params["state"] == "absent":
+            return {"credentials": {STORE: "absent"}}
+        wanted = None
+        if params["access_key"]:
+            wanted = {self.target: "written" if params["update_secret"] == "always" else "present"}
+        return {"discovered": True, "credentials": wanted}
 
-def ensure_absent(client, params, outcome):
-    grid = sg.find_grid(sg.list_grids(client), name=params["name"]) or {"name": params["name"], "id": None}
-    names = sg.stored_credential_names(client)
-    exists = sg.has_stored_credentials(names, params["name"])
-    outcome.before = view(grid, discovered=grid["id"] is not None, port=params["port"],
-                          credentials={"account_store": "present" if exists else "absent"})
-    outcome.after = dict(outcome.before, credentials={"account_store": "absent"})
-    if exists:
-        outcome.changed = True
-        if not outcome.check_mode:
-            sg.delete_stored_credentials(client, grid["name"])
+    def check(self, current, desired, changes):
+        params = self.params
+        if "discovered" in changes and not params["admin_host"]:
+            raise ConfigurationError("admin_host: StorageGRID {0} is not discovered in BlueXP; give admin_host, "
+                                     "admin_username and admin_password to discover it.".format(params["name"]),
+                                     option="admin_host", code="storagegrid_not_discovered")
+        if "credentials" in changes and self.target == WE and params["update_secret"] == "on_create":
+            raise ConfigurationError(
+                "update_secret: {0} does not back up to {1}, and the API cannot tell whether it holds credentials "
+                "for it. Backup activation (provider SGWS) gives them; set update_secret=always to write them now."
+                .format(self.we.get("name"), current["name"]), option="update_secret", code="credentials_unknown")
 
+    def predict(self, current, desired):
+        after = dict(current, discovered=True) if desired.get("discovered") else dict(current)
+        if desired["credentials"] and desired["credentials"] != current["credentials"]:
+            after["credentials"] = {k: "written" if v == "present" else v for k, v in desired["credentials"].items()}
+        return after
 
-def view(grid, discovered, port, credentials=None):
-    return {"name": grid.get("name"), "id": grid.get("id"), "discovered": discovered,
-            "storage_server": sg.storage_server(grid.get("name"), port), "credentials": credentials or {}}
+    def update(self, current, desired, changes):
+        if "discovered" in changes:
+            self.grid, self.discovered = self.discover(), True
+        if "credentials" in changes:
+            self.write_credentials(desired["credentials"])
 
+    def discover(self):
+        """Discover a grid BlueXP does not list yet; its listing is what later runs find."""
+        params = self.params
+        grid = sg.discover(self.client, params["admin_host"], params["admin_username"], params["admin_password"])
+        if (grid.get("name") or "").lower() != params["name"].lower():
+            self.warnings.append("BlueXP lists the grid discovered through {0} as {1!r}, not {2!r}: use name={1!r} "
+                                 "in later runs.".format(params["admin_host"], grid.get("name"), params["name"]))
+        elif params["wait"]:
+            grid = wait_until(lambda: sg.find_grid(sg.list_grids(self.client), name=params["name"]),
+                              params["wait_timeout"], "StorageGRID {0} to be listed".format(params["name"]))
+        return grid
 
-def run(client, params, outcome):
-    validate(params)
-    if params["state"] == "absent":
-        ensure_absent(client, params, outcome)
-        return
-    for_we = any(params[o] for o in WORKING_ENVIRONMENT_OPTIONS)
-    # Read before any write, so that a Connector without the store fails before discovering.
-    stored = credential_store(client) if params["access_key"] and not for_we else None
-    known = sg.find_grid(sg.list_grids(client), name=params["name"])
-    outcome.before = view(known or {"name": params["name"]}, known is not None, params["port"])
-    grid = known or discover(client, params, outcome)
-    outcome.after = view(grid, True, params["port"])
-    if params["access_key"]:
-        if for_we:
-            ensure_we_credentials(client, params, outcome, grid)
+    def write_credentials(self, wanted):
+        params, name = self.params, self.grid["name"]
+        if wanted.get(STORE) == "absent":
+            sg.delete_stored_credentials(self.client, name)
+            self.credentials = {STORE: "absent"}
+        elif self.target == STORE:
+            sg.store_credentials(self.client, name, params["port"], params["access_key"], params["secret_key"],
+                                 update=self.credentials.get(STORE) == "present")
+            self.credentials = {STORE: "written"}
         else:
-            ensure_store_credentials(client, params, outcome, grid, stored)
+            sg.save_we_credentials(self.client, self.we["id"], sg.storage_server(name, params["port"]),
+                                   params["access_key"], params["secret_key"])
+            self.credentials = {WE: "written"}
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, **RULES)
-    outcome = Outcome(module, "storagegrid")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC, **RULES), StorageGrid)
 
 
 if __name__ == "__main__":

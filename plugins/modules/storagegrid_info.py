@@ -81,9 +81,11 @@ storagegrids:
     id:
       description: ID of the grid, the C(storage_grid_id) of backup activation.
       type: str
+      sample: 4f1c0a2e-9b7d-4c3e-8a61-2d5e7f9b0c13
     stored_credentials:
       description: Whether the account's credential store holds credentials for the grid; null where the API has no store.
       type: bool
+      sample: true
     version:
       description: StorageGRID version.
       type: str
@@ -94,6 +96,14 @@ version:
   returned: when O(version_of) is given
   type: str
   sample: 11.8.0.3
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(invalid_option) when O(version_of) is not a server
+      address (the message names it), V(api_error) when the server in O(version_of) does not answer as a
+      StorageGRID, V(auth_failed), V(transport_error).
+  returned: failure
+  type: str
+  sample: invalid_option
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError

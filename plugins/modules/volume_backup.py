@@ -86,7 +86,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 volumes:
-  description: Each volume after the task (predicted in check mode).
+  description:
+    - Each volume after the task, read again once its jobs ended (predicted in check mode, and without O(wait)).
+    - Also returned when the task fails because some volumes failed.
   returned: always
   type: list
   elements: dict
@@ -94,48 +96,92 @@ volumes:
     id:
       description: Volume ID (file system ID).
       type: str
+      sample: 9c1b2f8e-55aa-11ee-8c99-0242ac120002
     name:
       description: Volume name.
       type: str
+      sample: vol_finance
     svm:
       description: SVM of the volume.
       type: str
+      sample: svm_prod
     state:
       description: V(protected), V(paused) or V(unprotected).
       type: str
+      sample: protected
     policy:
       description: Backup policy name; null when unprotected.
       type: str
+      sample: gold
     action:
       description: What the task did to the volume (C(protect), C(pause), C(resume), C(change policy),
         C(delete backups and unprotect), C(unprotect)), or null.
       type: str
+      sample: protect
     result:
       description: Per-volume result of the API (C(SUCCESS) or C(FAILED)), when it reported one.
       type: str
+      sample: SUCCESS
     error:
       description: The API's error for this volume, when it failed.
       type: str
+      sample: "SnapMirror quiesce failed: transfer in progress"
+  sample:
+    - {id: 9c1b2f8e-55aa-11ee-8c99-0242ac120002, name: vol_finance, svm: svm_prod, state: protected, policy: gold,
+       action: protect, result: SUCCESS, error: null}
 jobs:
-  description: The jobs the task started.
-  returned: when a write started a job
+  description: The jobs the task started; empty when its writes were answered at once.
+  returned: when the task sent a write
   type: list
   elements: dict
+  sample: [{id: 0b7c6d5e-4f3a-4b2c-9d1e-8f7a6b5c4d3e, status: COMPLETED, type: backup-volumes}]
 working_environment_id:
   description: ID of the working environment.
   returned: always
   type: str
+  sample: VsaWorkingEnvironment-99hPYEgk
+volumes_succeeded:
+  description: Names of the volumes whose change succeeded, when others failed.
+  returned: failure
+  type: list
+  elements: str
+  sample: [vol_finance]
+volumes_failed:
+  description: Names of the volumes whose change failed (C(failed) is Ansible's own key).
+  returned: failure
+  type: list
+  elements: str
+  sample: [vol_hr]
+volumes_with_backups:
+  description: Volumes not unprotected because they have backups and O(delete_backups) is not set.
+  returned: failure
+  type: list
+  elements: str
+  sample: [vol_scratch]
+error_code:
+  description:
+    - Why the task failed, for playbooks to branch on. V(partial_failure) when some volumes failed and others
+      succeeded (see RV(volumes_succeeded), RV(volumes_failed) and RV(volumes)); V(volume_not_found) when a name in O(volumes)
+      matches no volume; V(not_protected) when O(state=paused) names a volume that is not protected;
+      V(has_backups) when O(state=absent) names volumes with backups without O(delete_backups) (see
+      RV(volumes_with_backups)); V(working_environment_not_found); V(invalid_option) (O(policy) missing to
+      protect a volume, a volume name in several SVMs without O(svm)); V(job_failed) and
+      V(job_timeout) for a job; V(api_error), V(not_found), V(auth_failed), V(transport_error),
+      V(write_not_resent), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: partial_failure
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError, PartialFailure
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import job_failed
 
 ARGUMENT_SPEC = dict(
@@ -147,13 +193,11 @@ ARGUMENT_SPEC = dict(
     delete_backups=dict(type="bool", default=False),
 )
 
-
-class PartialFailure(BlueXPError):
-    """Some volumes failed; the others are done."""
+REMOVALS = ("unprotect", "delete backups and unprotect")
 
 
-def plan(volume, current, params):
-    """(action, desired) for one volume; action None when it is already as asked."""
+def plan(name, current, params):
+    """(action, desired state and policy) of one volume; action None when it is already as asked."""
     state, policy = params["state"], params["policy"]
     if state == "absent":
         if current["state"] == "unprotected":
@@ -163,10 +207,9 @@ def plan(volume, current, params):
     if current["state"] == "unprotected":
         if state == "paused":
             raise ConfigurationError("volumes: {0} is not protected, so it cannot be paused; protect it with "
-                                     "state=present first.".format(volume["name"]), option="volumes")
+                                     "state=present first.".format(name), option="volumes", code="not_protected")
         if not policy:
-            raise ConfigurationError("policy: required to protect volume {0}.".format(volume["name"]),
-                                     option="policy")
+            raise ConfigurationError("policy: required to protect volume {0}.".format(name), option="policy")
         return "protect", dict(current, state="protected", policy=policy)
     desired = dict(current, state="paused" if state == "paused" else "protected", policy=policy or current["policy"])
     if desired == current:
@@ -181,87 +224,101 @@ def per_volume_results(job):
     return {v.get("id"): v for v in (data.get("multi_volume_backup") or {}).get("volume") or []}
 
 
-def apply(client, we_id, planned, params, outcome):
-    """Send the writes: one request per kind of change, each covering all its volumes."""
-    jobs = []
-    protect = [vid for vid, (action, _desired) in planned.items() if action == "protect"]
-    changes = [{"id": vid,
-                "state": {"pause": "PAUSE", "resume": "RESUME"}.get(action),
-                "policy": params["policy"] if params["policy"] and action in ("resume", "change policy", "pause")
-                else None}
-               for vid, (action, _desired) in planned.items() if action in ("pause", "resume", "change policy")]
-    removals = [(vid, action) for vid, (action, _desired) in planned.items()
-                if action in ("unprotect", "delete backups and unprotect")]
-    # Multi-volume jobs report each volume; a FAILED one is read, not raised at once.
-    if protect:
-        jobs.append(follow_job(client, vols.enable(client, we_id, protect, params["policy"]), params,
-                               fail_on_failed=False))
-    if changes:
-        jobs.append(follow_job(client, vols.modify(client, we_id, changes), params, fail_on_failed=False))
-    for vid, action in removals:
-        if action == "delete backups and unprotect":
-            # Removing the settings needs the deletion finished, whatever `wait` says.
-            jobs.append(follow_job(client, vols.delete_backups(client, we_id, vid), dict(params, wait=True)))
-        jobs.append(follow_job(client, vols.remove_settings(client, we_id, vid), params))
-    return [j for j in jobs if j]
+class VolumeBackups(Resource):
+    """The protection of the chosen volumes: a list of {id, name, svm, state, policy}, one per volume."""
 
+    result_key = "volumes"
 
-def run(client, params, outcome):
-    we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    outcome.extra["working_environment_id"] = we["id"]
-    chosen = vols.pick(vols.list_ontap_volumes(client, we["id"]), params["volumes"], params["svm"])
-    protection = {v.get("file-system-id"): v for v in vols.list_backup_volumes(client, we["id"])}
-    planned, before, after = {}, [], []
-    for volume in chosen:
-        vid = volume["file-system-id"]
-        current = vols.protection_of(protection.get(vid))
-        action, desired = plan(volume, current, params)
-        planned[vid] = (action, desired)
-        identity = {"id": vid, "name": volume.get("name"), "svm": volume.get("svm")}
-        before.append(dict(identity, state=current["state"], policy=current["policy"]))
-        after.append(dict(identity, state=desired["state"], policy=desired["policy"], action=action))
+    def read(self):
+        if not hasattr(self, "chosen"):
+            we = wes.resolve(self.client, self.params["working_environment_id"],
+                             self.params["working_environment_name"])
+            self.we_id = self.extra["working_environment_id"] = we["id"]
+            self.chosen = vols.pick(vols.list_ontap_volumes(self.client, we["id"]), self.params["volumes"],
+                                    self.params["svm"])
+        records = {v.get("file-system-id"): v for v in vols.list_backup_volumes(self.client, self.we_id)}
+        self.protection = {}
+        view = []
+        for volume in self.chosen:
+            vid = volume["file-system-id"]
+            self.protection[vid] = vols.protection_of(records.get(vid))
+            view.append({"id": vid, "name": volume.get("name"), "svm": volume.get("svm"),
+                         "state": self.protection[vid]["state"], "policy": self.protection[vid]["policy"]})
+        return view
 
-    blocked = [a["name"] for a in after if a["action"] == "delete backups and unprotect"]
-    if blocked and not params["delete_backups"]:
-        raise ConfigurationError("Volume(s) {0} still have backups; nothing was changed. Set delete_backups=true "
-                                 "to delete their backups and unprotect them.".format(", ".join(blocked)),
-                                 volumes_with_backups=blocked)
-    outcome.before, outcome.after = before, after
-    outcome.changed = any(a["action"] for a in after)
-    if not outcome.changed or outcome.check_mode:
-        return
-    jobs = apply(client, we["id"], {vid: p for vid, p in planned.items() if p[0]}, params, outcome)
-    outcome.extra["jobs"] = jobs
-    results = {}
-    for job in jobs:
-        results.update(per_volume_results(job))
-        if job.get("status") == "FAILED" and not per_volume_results(job):
-            raise job_failed(job)
-    previous = {b["id"]: b for b in before}
-    for record in after:
-        if record["id"] in results:
-            record["result"] = results[record["id"]].get("status")
-            record["error"] = results[record["id"]].get("error") or None
-            if record["result"] == "FAILED":
-                # The volume stays as it was; report that, not the state asked for.
-                record.update(state=previous[record["id"]]["state"], policy=previous[record["id"]]["policy"])
-    failed = [r for r in after if r.get("result") == "FAILED"]
-    if failed:
-        done = [r["name"] for r in after if r["action"] and r.get("result") != "FAILED"]
-        raise PartialFailure("{0} of {1} volume(s) failed: {2}. Succeeded: {3}.".format(
-            len(failed), len([r for r in after if r["action"]]),
-            "; ".join("{0}: {1}".format(r["name"], r.get("error") or "no error given") for r in failed),
-            ", ".join(done) or "none"), volumes=after, jobs=jobs, changed=bool(done))
+    def desired(self, current):
+        self.actions = {}
+        view = []
+        for record in current:
+            action, wanted = plan(record["name"], self.protection[record["id"]], self.params)
+            self.actions[record["id"]] = action
+            view.append(dict(record, state=wanted["state"], policy=wanted["policy"], action=action))
+        return view
+
+    def changes(self, current, desired):
+        return {after["id"]: (before, after) for before, after in zip(current, desired) if after["action"]}
+
+    def unchanged(self, current, desired):
+        return [dict(record, action=None) for record in current]
+
+    def check(self, current, desired, changes):
+        blocked = [after["name"] for after in desired if after["action"] == "delete backups and unprotect"]
+        if blocked and not self.params["delete_backups"]:
+            raise ConfigurationError("Volume(s) {0} still have backups; nothing was changed. Set delete_backups=true "
+                                     "to delete their backups and unprotect them.".format(", ".join(blocked)),
+                                     option="delete_backups", code="has_backups", volumes_with_backups=blocked)
+
+    def update(self, current, desired, changes):
+        """One request per kind of change, each covering all its volumes.
+
+        Multi-volume jobs report each volume: a FAILED one is read in `settle`, not raised at once.
+        """
+        policy = self.params["policy"]
+        planned = [(after["id"], after["action"]) for after in desired if after["action"]]
+        protect = [vid for vid, action in planned if action == "protect"]
+        modify = [{"id": vid, "state": {"pause": "PAUSE", "resume": "RESUME"}.get(action),
+                   "policy": policy if policy and action in ("resume", "change policy", "pause") else None}
+                  for vid, action in planned if action in ("pause", "resume", "change policy")]
+        if protect:
+            self.follow(vols.enable(self.client, self.we_id, protect, policy), fail_on_failed=False)
+        if modify:
+            self.follow(vols.modify(self.client, self.we_id, modify), fail_on_failed=False)
+        for vid, action in planned:
+            if action == "delete backups and unprotect":
+                # Removing the settings needs the deletion finished, whatever `wait` says.
+                self.follow(vols.delete_backups(self.client, self.we_id, vid), wait=True)
+            if action in REMOVALS:
+                self.follow(vols.remove_settings(self.client, self.we_id, vid))
+        # Every job is followed above; a synchronous answer starts none, and `jobs` says so.
+        self.extra["jobs"] = self.jobs
+        return None
+
+    def settle(self, after):
+        results = {}
+        for job in self.jobs:
+            results.update(per_volume_results(job))
+            if job.get("status") == "FAILED" and not per_volume_results(job):
+                raise job_failed(job)
+        view = []
+        for record in after:
+            record = dict(record, action=self.actions[record["id"]])
+            if record["id"] in results:
+                record.update(result=results[record["id"]].get("status"),
+                              error=results[record["id"]].get("error") or None)
+            view.append(record)
+        failed = [r for r in view if r.get("result") == "FAILED"]
+        if failed:
+            done = [r["name"] for r in view if r["action"] and r.get("result") != "FAILED"]
+            raise PartialFailure("{0} of {1} volume(s) failed: {2}. Succeeded: {3}.".format(
+                len(failed), len([r for r in view if r["action"]]),
+                "; ".join("{0}: {1}".format(r["name"], r.get("error") or "no error given") for r in failed),
+                ", ".join(done) or "none"),
+                volumes=view, volumes_succeeded=done, volumes_failed=[r["name"] for r in failed], changed=bool(done))
+        return view
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES)
-    outcome = Outcome(module, "volumes")
-    try:
-        run(new_client(module), module.params, outcome)
-    except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
-    module.exit_json(**outcome.result())
+    run_resource(create_module(ARGUMENT_SPEC, with_wait=True, **WORKING_ENVIRONMENT_RULES), VolumeBackups)
 
 
 if __name__ == "__main__":

@@ -139,9 +139,11 @@ working_environments:
     cluster_uuid:
       description: UUID of the ONTAP cluster.
       type: str
+      sample: 3f2b6c1e-0d4a-11ef-9a7c-005056a7b1c2
     provider_account_id:
       description: AWS account, Azure subscription or Google Cloud project ID.
       type: str
+      sample: "123456789012"
     total_volumes_count:
       description: Number of volumes (an integer; the API sends a string).
       type: int
@@ -169,15 +171,23 @@ working_environments:
         bucket:
           description: Bucket or container of the backups.
           type: str
+          sample: netapp-backup-99hpyegk
         backed_up_volume_count:
           description: Volumes with backups.
           type: int
+          sample: 9
         failed_backup_volume_count:
           description: Volumes whose last backup failed.
           type: int
+          sample: 0
         backup_policy:
           description: Default policy of the environment.
           type: dict
+          sample:
+            name: 1 day
+            rule:
+              - label: daily
+                retention: "30"
     volumes:
       description:
         - ONTAP volumes (C(GET /api/v1/working-environment/{id}/volume)) with, under C(backup), the volume's
@@ -198,16 +208,41 @@ working_environments:
       type: list
       elements: dict
       returned: when O(details) contains V(svms)
+      sample:
+        - id: 5d0e6a8c-4b1f-11ef-9c3a-005056a7b1c2
+          name: svm_prod
+          aggregates:
+            - id: 8f1a2b3c-4b1f-11ef-9c3a-005056a7b1c2
+              name: aggr1
+              disktype: ssd
+              is_tiered: false
     ip_spaces:
       description: IP spaces (C(GET /api/v1/working-environment/{id}/ip-space)).
       type: list
       elements: dict
       returned: when O(details) contains V(ip_spaces)
+      sample:
+        - id: 2b7c9d1e-4b1f-11ef-9c3a-005056a7b1c2
+          name: Default
     backup_policies:
       description: ONTAP backup policies (C(GET /api/v1/working-environment/{id}/backup-policy)).
       type: list
       elements: dict
       returned: when O(details) contains V(backup_policies)
+      sample:
+        - name: 1 day
+          rule:
+            - label: daily
+              retention: "30"
+          attached_volumes_count: 4
+error_code:
+  description:
+    - Why the task failed, for playbooks and roles to branch on instead of the message text.
+    - V(working_environment_not_found) (no working environment with an ID of O(working_environment_ids)),
+      V(invalid_option), V(api_error), V(not_found), V(auth_failed), V(transport_error), V(discovery_failed).
+  returned: failure
+  type: str
+  sample: working_environment_not_found
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError

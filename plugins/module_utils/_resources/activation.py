@@ -18,6 +18,7 @@ from typing import Any
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import storagegrid as sg
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
 
@@ -73,8 +74,7 @@ def view(record: dict[str, Any] | None) -> dict[str, Any]:
         "auto_backup_enabled": record.get("auto-backup-enabled"),
         "archive_storage_class": record.get("archive-storage-class"),
         "export_existing_snapshots": record.get("export-existing-snapshots"),
-        "policy": {"name": policy.get("name"), "rules": normalise_rules(policy.get("rule")),
-                   "archive_after_days": as_int(policy.get("archive-after-days"))},
+        "policy": policies.view(policy, object_lock=record.get("object-lock")),
     }
 
 

@@ -5,7 +5,8 @@
 
 # PRIVATE to this collection: no compatibility promise for other collections.
 
-"""Choosing one backup (cloud snapshot) of a volume: by name or ID, the newest, or the newest before a time."""
+"""Backups (cloud snapshots) of a volume: the one list, taking and deleting one, and choosing one
+by name or ID, the newest, or the newest before a time."""
 
 from __future__ import annotations
 
@@ -13,15 +14,44 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc, snake_keys
 
 
 def list_backups(client: Any, we_id: str, volume_id: str) -> list[dict[str, Any]]:
-    """The volume's backups, newest first; none (the API says 404) for a volume never backed up."""
+    """The volume's backups as the API sends them, newest first.
+
+    The one 404 rule: the API answers 404 when it has no backup record for the volume (never
+    protected, or its protection removed), and such a volume has no backups, so the list is empty.
+    Every caller has resolved the working environment and the volume before (through
+    `working_environments.resolve` and `volumes.pick`), so a 404 here never hides a wrong name.
+    """
     body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume", volume_id, "snapshot",
                       not_found_ok=True)
     backups = list((body or {}).get("snapshot") or [])
     return sorted(backups, key=lambda b: b.get("creation-time") or 0, reverse=True)
+
+
+def named(backups: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The backup of that exact name (names are unique per volume), or None."""
+    return next((b for b in backups if b.get("name") == name), None)
+
+
+def take(client: Any, we_id: str, volume_id: str, name: str, label: str | None = None) -> Any:
+    """Start an on-demand backup of that name (asynchronous: answers with a job).
+
+    `adhoc-backup-details` names the backup (API 4.x); AD_HOC alone would give it a generated name.
+    """
+    details = {"name": name}
+    if label:
+        details["snapmirrorLabel"] = label
+    return client.cbs("POST", "v3", "backup", "working-environment", we_id, "volume", volume_id,
+                      body={"mode": "AD_HOC", "adhoc-backup-details": details})
+
+
+def delete(client: Any, we_id: str, volume_id: str, backup_id: str) -> Any:
+    """Delete one backup (synchronous). Every backup of a volume at once: `volumes.delete_backups`."""
+    return client.cbs("DELETE", "v1", "backup", "working-environment", we_id, "volume", volume_id, "snapshot",
+                      backup_id)
 
 
 def parse_time(option: str, value: str | None) -> float | None:
@@ -43,19 +73,24 @@ def parse_time(option: str, value: str | None) -> float | None:
 
 def choose(backups: list[dict[str, Any]], wanted: str | None, before_ms: float | None,
            volume_name: str) -> dict[str, Any]:
-    """One backup: `wanted` (name or ID), else the newest created before `before_ms`, else the newest."""
+    """One backup: `wanted` (name or ID), else the newest created before `before_ms`, else the newest.
+
+    A named backup that does not exist fails with code `backup_not_found`; a volume with no
+    backup matching the selection (none at all, or none before the time) with `no_backup`.
+    """
     if wanted:
         match = next((b for b in backups if wanted in (b.get("name"), b.get("id"))), None)
         if match is None:
             names = [b.get("name") for b in backups[:5]]
             raise ConfigurationError("backup: volume {0} has no backup named {1!r}; newest: {2}.".format(
-                volume_name, wanted, ", ".join(n for n in names if n) or "none"), option="backup")
+                volume_name, wanted, ", ".join(n for n in names if n) or "none"), option="backup",
+                code="backup_not_found")
         return match
     candidates = [b for b in backups if before_ms is None or (b.get("creation-time") or 0) < before_ms]
     if not candidates:
         raise ConfigurationError("Volume {0} has no backup{1}.".format(
             volume_name, " created before newest_before" if before_ms is not None else ""),
-            option="newest_before" if before_ms is not None else "volume")
+            option="newest_before" if before_ms is not None else "volume", code="no_backup")
     return candidates[0]
 
 
@@ -65,6 +100,14 @@ def describe(we: dict[str, Any], volume: dict[str, Any], backup: dict[str, Any])
                 working_environment_id=we["id"])
 
 
+def listed(we: dict[str, Any], volume: dict[str, Any], backup: dict[str, Any]) -> dict[str, Any]:
+    """A backup as backup_info lists it: `describe` plus its ISO creation time, SVM and environment name."""
+    record = describe(we, volume, backup)
+    record.update(created=iso_utc(record.get("creation_time")), working_environment_name=we.get("name"),
+                  svm=volume.get("svm"))
+    return record
+
+
 def resolve_source(client: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(working environment, backed-up volume, backup) named by the backup-selection options."""
     from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
@@ -72,8 +115,7 @@ def resolve_source(client: Any, params: dict[str, Any]) -> tuple[dict[str, Any],
 
     before_ms = parse_time("newest_before", params.get("newest_before"))
     we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
-    volume = vols.pick(vols.list_backup_volumes(client, we["id"]), [params["volume"]], params.get("svm"),
-                       option="volume")[0]
+    volume = vols.pick_backed_up(client, we["id"], [params["volume"]], params.get("svm"), option="volume")[0]
     backup = choose(list_backups(client, we["id"], volume["file-system-id"]), params.get("backup"), before_ms,
                     volume.get("name") or volume["file-system-id"])
     return we, volume, backup

@@ -13,6 +13,7 @@ path, and which key of the answer holds the list. The paths are those of the 2.0
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, NamedTuple
 
@@ -97,3 +98,43 @@ def gather(client: Any, subset: str, params: dict[str, Any]) -> list[Any]:
     query = {api: params.get(option) for api, option in spec.query}
     body = client.cbs("GET", "v1", *segments, query=query or None)
     return snake_keys((body or {}).get(spec.answer_key) or [])
+
+
+# Azure's rule for resource group names: 1-90 letters, digits, _ ( ) - . and not ending with a period.
+_GROUP_NAME = re.compile(r"^[-\w().]{0,89}[-\w()]$")
+
+
+def check_resource_group_name(name: str) -> str:
+    if not _GROUP_NAME.match(name or ""):
+        raise ConfigurationError("name: {0!r} is not an Azure resource group name (1-90 letters, digits, "
+                                 "_ ( ) - . and not ending with a period).".format(name), option="name")
+    return name
+
+
+def resource_groups(client: Any, subscription: str) -> list[Any]:
+    """The resource groups of a subscription, in every region."""
+    return gather(client, "azure_resource_groups", {"azure_subscription": subscription})
+
+
+def resource_group(client: Any, subscription: str, name: str) -> dict[str, Any] | None:
+    """A resource group by name, compared case-insensitively as Azure does; None when there is none."""
+    return next((g for g in resource_groups(client, subscription)
+                 if (g.get("name") or "").casefold() == name.casefold()), None)
+
+
+def check_azure_region(client: Any, subscription: str, region: str, option: str = "region") -> str:
+    """A region code of the subscription, as Azure spells it (compared case-insensitively)."""
+    codes = [r.get("code") or "" for r in gather(client, "azure_regions", {"azure_subscription": subscription})]
+    found = next((code for code in codes if code.casefold() == region.casefold()), None)
+    if found is None:
+        close = difflib.get_close_matches(region, codes, n=5)
+        raise ConfigurationError("{0}: {1!r} is not a region of subscription {2}{3}.".format(
+            option, region, subscription, "; close codes: " + ", ".join(close) if close else ""),
+            option=option, code="region_not_found")
+    return found
+
+
+def create_resource_group(client: Any, subscription: str, name: str, region: str) -> Any:
+    """Create a resource group through the Connector's Azure credentials; answers with its `state`."""
+    return client.cbs("POST", "v1", "azure", "subscription", subscription, "resource-group",
+                      body={"name": name, "region": region})

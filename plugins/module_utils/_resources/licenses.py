@@ -15,8 +15,9 @@ Connector lacks it, the kind of an eligible license stays unknown.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc
 
 LICENSE_PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS")
 _DAY_MS = 86400 * 1000
@@ -79,7 +80,7 @@ def describe(answer: dict[str, Any], now_ms: int) -> dict[str, Any]:
         "eligible": eligible,
         "valid": eligible and not expired,
         "type": kind,
-        "free_trial_end": _iso(trial_end) if trial_end is not None else None,
+        "free_trial_end": iso_utc(trial_end),
         "days_left": max(0, (trial_end - now_ms) // _DAY_MS) if trial_end is not None else None,
         "validity": None,
     }
@@ -88,7 +89,3 @@ def describe(answer: dict[str, Any], now_ms: int) -> dict[str, Any]:
                               "cloud_backup_license": bool(validity.get("cloud-backup-license")),
                               "snapmirror_license": bool(validity.get("snapmirror-license"))}
     return result
-
-
-def _iso(epoch_ms: int) -> str:
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

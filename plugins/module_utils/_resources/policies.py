@@ -31,18 +31,53 @@ def find(client: Any, we_id: str, name: str) -> dict[str, Any] | None:
     return next((p for p in list_policies(client, we_id) if p.get("name") == name), None)
 
 
-def view(policy: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The managed fields in one comparable form; also what the module returns."""
+def _field(policy: dict[str, Any], key: str) -> Any:
+    """A field under the API's hyphenated key or the snake_case key of a module's answer."""
+    value = policy.get(key.replace("_", "-"))
+    return policy.get(key) if value is None else value
+
+
+def archive_days(value: Any) -> int | None:
+    """Days before archiving, or None when the policy never archives.
+
+    The API says "never" by leaving the field out, sending "" or the word "never"; 0 is
+    read the same way, since no policy archives after zero days (the API takes 1 and up).
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", NEVER)):
+        return None
+    days = as_int(value)
+    return days or None
+
+
+def view(policy: dict[str, Any] | None, object_lock: str | None = None) -> dict[str, Any] | None:
+    """The one form of a backup policy: what backup_policy compares and returns, the policy of
+    an activation record, and what the protection report compares with a standard.
+
+    Takes a policy as the API sends it (hyphenated keys, `rule`) or as a module returns it
+    (snake_case keys, `rule` or `rules`). The canonical form:
+
+    - `rules`: [{label, retention: int}] sorted by label, labels as the API spells them. ONTAP
+      matches SnapMirror labels exactly, so `Daily` and `daily` are two rules; lower-casing
+      would hide a real difference and make a module write a label nobody asked for.
+    - `archive_after_days`: an int, or None for "never archive" (see `archive_days`). None,
+      not 0, because 0 would read as a number of days the API refuses, and because the API
+      itself says "never" by leaving the field out; JSON null is what the modules document.
+    - `object_lock`: the DataLock mode in upper case, "NONE" when unset. A policy embedded in
+      a volume's or an activation's record may not carry it; `object_lock` gives the mode of
+      the record around it.
+    - `id` (API 4.x) and `attached_volumes_count`, None where the record does not say (a
+      policy embedded in another record, or a 2.0.6 listing).
+    """
     if policy is None:
         return None
-    archive = policy.get("archive-after-days")
+    rules = policy.get("rule") if policy.get("rule") is not None else policy.get("rules")
     return {
         "name": policy.get("name"),
         "id": policy.get("id"),
-        "rules": normalise_rules(policy.get("rule")),
-        "archive_after_days": None if archive in (None, "", NEVER) else as_int(archive),
-        "object_lock": policy.get("object-lock") or "NONE",
-        "attached_volumes_count": as_int(policy.get("attached-volumes-count")) or 0,
+        "rules": normalise_rules(rules),
+        "archive_after_days": archive_days(_field(policy, "archive_after_days")),
+        "object_lock": str(_field(policy, "object_lock") or object_lock or "NONE").upper(),
+        "attached_volumes_count": as_int(_field(policy, "attached_volumes_count")),
     }
 
 
@@ -80,21 +115,21 @@ def wire_rules(rules: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def create(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any,
-           object_lock: str | None) -> None:
+           object_lock: str | None) -> Any:
     body: dict[str, Any] = {"name": name, "rule": wire_rules(rules)}
     if archive_after_days not in (None, NEVER):
         body["archive-after-days"] = str(archive_after_days)
     if object_lock:
         body["object-lock"] = object_lock
-    client.cbs("POST", "v1", "working-environment", we_id, "backup-policy", body=body)
+    return client.cbs("POST", "v1", "working-environment", we_id, "backup-policy", body=body)
 
 
-def update(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any) -> None:
+def update(client: Any, we_id: str, name: str, rules: list[dict[str, Any]], archive_after_days: Any) -> Any:
     body: dict[str, Any] = {"policyName": name, "rule": wire_rules(rules)}
     if archive_after_days is not None:
         body["archive-after-days"] = str(archive_after_days)
-    client.cbs("PUT", "v2", "working-environment", we_id, "backup-policy", body=body)
+    return client.cbs("PUT", "v2", "working-environment", we_id, "backup-policy", body=body)
 
 
-def delete(client: Any, we_id: str, policy_id: str) -> None:
-    client.cbs("DELETE", "v1", "working-environment", we_id, "backup-policy", policy_id)
+def delete(client: Any, we_id: str, policy_id: str) -> Any:
+    return client.cbs("DELETE", "v1", "working-environment", we_id, "backup-policy", policy_id)

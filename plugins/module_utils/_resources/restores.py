@@ -15,22 +15,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
+
 RUNNING = ("PENDING", "IN_PROGRESS")
 
 
 def target_environment(client: Any, params: dict[str, Any], source_we: dict[str, Any]) -> dict[str, Any]:
     """The working environment named by the target_working_environment_* options, else the source."""
-    from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-
     if params.get("target_working_environment_id") or params.get("target_working_environment_name"):
         return wes.resolve(client, params.get("target_working_environment_id"),
-                           params.get("target_working_environment_name"))
+                           params.get("target_working_environment_name"), option="target_working_environment")
     return source_we
+
+
+def target_volume(client: Any, we_id: str, svm: str, name: str) -> dict[str, Any] | None:
+    """The volume a volume restore would create, if it exists: same name in the same SVM."""
+    return next((v for v in vols.list_ontap_volumes(client, we_id) if v.get("name") == name and v.get("svm") == svm),
+                None)
 
 
 def restore_jobs(client: Any) -> list[dict[str, Any]]:
     body = client.cbs("GET", "v1", "restore", "status")
     return list((body or {}).get("job") or [])
+
+
+def earlier(client: Any, backup: dict[str, Any], target_we_id: str, target_volume: str,
+            paths: list[str] | None = None, target_path: str | None = None,
+            target_svm: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(completed, running) restore jobs of this backup to this target: what a rerun must not repeat."""
+    related = [j for j in restore_jobs(client)
+               if same_restore(j, backup, target_we_id, target_volume, paths, target_path=target_path,
+                               target_svm=target_svm)]
+    return ([j for j in related if j.get("status") == "COMPLETED"],
+            [j for j in related if j.get("status") in RUNNING])
 
 
 def same_restore(job: dict[str, Any], backup: dict[str, Any], target_we_id: str, target_volume: str,
@@ -54,6 +73,11 @@ def same_restore(job: dict[str, Any], backup: dict[str, Any], target_we_id: str,
     for batch in restore.get("batch") or []:
         entries.extend(batch.get("file") or [])
     return {f.get("path") for f in entries} == set(paths)
+
+
+def source_bucket(client: Any, we_id: str) -> str | None:
+    """The bucket the working environment's backups are in, which the restore source names."""
+    return (act.get(client, we_id) or {}).get("bucket")
 
 
 def source_block(we: dict[str, Any], volume: dict[str, Any], backup: dict[str, Any], bucket: str) -> dict[str, Any]:

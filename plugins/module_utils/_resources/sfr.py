@@ -26,6 +26,7 @@ DIRECTORY_TYPES = ("DIRECTORY", "DIR", "FOLDER")
 PAGE_SIZE = 500
 # The explore status that means the backups can be listed (the values are not documented).
 EXPLORE_READY = "READY"
+NOTHING_RESTORED = "nothing_restored"
 
 
 def is_directory(entry: dict[str, Any]) -> bool:
@@ -87,7 +88,11 @@ def browse(client: Any, we_id: str, volume_id: str, backup_id: str, path: str, r
 
 
 def find_entries(client: Any, we_id: str, volume_id: str, backup_id: str, paths: list[str]) -> list[dict[str, Any]]:
-    """The backup's entries for these paths (the restore API needs inode, type, size and mtime)."""
+    """The backup's entries for these paths (the restore API needs inode, type, size and mtime).
+
+    Every path must be in the backup: a restore of part of a selection is not started, and the
+    error says so with code `nothing_restored`.
+    """
     by_directory: dict[str, list[str]] = {}
     for path in paths:
         normal = posixpath.normpath("/" + path.lstrip("/"))
@@ -98,12 +103,13 @@ def find_entries(client: Any, we_id: str, volume_id: str, backup_id: str, paths:
             listing = {e["path"]: e for e in list_directory(client, we_id, volume_id, backup_id, directory)}
         except NotFoundError:
             raise ConfigurationError("files: folder {0} (of {1}) is not in the backup.".format(directory, wanted[0]),
-                                     option="files", missing=wanted[0]) from None
+                                     option="files", missing=wanted[0], code=NOTHING_RESTORED) from None
         for path in wanted:
             if path not in listing:
                 names = sorted(posixpath.basename(p) for p in listing)
                 close = difflib.get_close_matches(posixpath.basename(path), names, n=5) or names[:5]
                 raise ConfigurationError("files: {0} is not in the backup{1}.".format(
-                    path, "; in that folder: " + ", ".join(close) if close else ""), option="files", missing=path)
+                    path, "; in that folder: " + ", ".join(close) if close else ""), option="files", missing=path,
+                    code=NOTHING_RESTORED)
             found[path] = listing[path]
     return [found[posixpath.normpath("/" + p.lstrip("/"))] for p in paths]

@@ -31,8 +31,9 @@ def list_backup_volumes(client: Any, we_id: str) -> list[dict[str, Any]]:
 def pick(candidates: list[dict[str, Any]], wanted: Iterable[str], svm: str | None, option: str = "volumes") -> list[dict[str, Any]]:
     """The candidates named by `wanted` (IDs or names), in the order asked for.
 
-    Fails for a name that matches nothing (listing close names) and for a name that
-    exists in several SVMs when `svm` does not say which.
+    The one place a volume is chosen. Fails with code `volume_not_found` for a name that
+    matches nothing (listing close names), and for a name that exists in several SVMs when
+    `svm` does not say which.
     """
     by_id = {v.get("file-system-id"): v for v in candidates}
     chosen: list[dict[str, Any]] = []
@@ -51,8 +52,31 @@ def pick(candidates: list[dict[str, Any]], wanted: Iterable[str], svm: str | Non
             close = difflib.get_close_matches(item, names, n=5)
             raise ConfigurationError("{0}: no volume {1!r}{2}{3}.".format(
                 option, item, " in SVM {0}".format(svm) if svm else "",
-                "; close names: " + ", ".join(close) if close else ""), option=option, missing=item)
+                "; close names: " + ", ".join(close) if close else ""), option=option, missing=item,
+                code="volume_not_found")
     return list({v.get("file-system-id"): v for v in chosen}.values())
+
+
+def pick_backed_up(client: Any, we_id: str, wanted: Iterable[str], svm: str | None,
+                   option: str = "volumes") -> list[dict[str, Any]]:
+    """`pick` among the volumes BlueXP backs up, as their backup records.
+
+    A volume that exists but was never backed up fails with code `no_backup` instead of
+    `volume_not_found`; only then are the environment's ONTAP volumes read to tell the two apart.
+    """
+    try:
+        return pick(list_backup_volumes(client, we_id), wanted, svm, option=option)
+    except ConfigurationError as exc:
+        if exc.code != "volume_not_found":
+            raise
+        missing = exc.details.get("missing")
+        if not any(missing == v.get("file-system-id") or (missing == v.get("name") and svm in (None, v.get("svm")))
+                   for v in list_ontap_volumes(client, we_id)):
+            raise
+        raise ConfigurationError("{0}: no volume {1!r} is backed up{2}: the volume exists but has no backup; protect "
+                                 "it with bluexp.cloud_backup.volume_backup.".format(
+                                     option, missing, " in SVM {0}".format(svm) if svm else ""),
+                                 option=option, missing=missing, code="no_backup") from None
 
 
 # volume `backup-status` values: "ON" is documented for environments and used for volumes too;

@@ -14,6 +14,7 @@ import fnmatch
 from typing import Any, Iterable
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import ints, snake_keys
 
 WE_COUNTERS = ("total_volumes_count",)
@@ -26,6 +27,8 @@ _BACKUP_IDENTITY = ("id", "name")
 _BACKUP_HIDDEN = ("provider_access_key",)
 DETAILS = ("volumes", "svms", "ip_spaces", "backup_policies")
 BACKUP_ENABLED = "ON"
+# The error_code of a working environment that does not exist; the roles branch on it.
+NOT_FOUND = "working_environment_not_found"
 
 
 def list_working_environments(client: Any) -> list[dict[str, Any]]:
@@ -38,34 +41,31 @@ def get_working_environment(client: Any, we_id: str) -> dict[str, Any] | None:
     return _we(record) if record else None
 
 
-def resolve(client: Any, we_id: str | None, we_name: str | None) -> dict[str, Any]:
-    """The one working environment named by ID or by exact name.
+def resolve(client: Any, we_id: str | None, we_name: str | None,
+            option: str = "working_environment") -> dict[str, Any]:
+    """The one working environment named by ID or by exact name (options `{option}_id`, `{option}_name`).
 
     A name that matches none fails listing the close names; one that matches several
     fails listing their IDs, since acting on the wrong cluster is worse than stopping.
     """
     if we_id:
-        record = get_working_environment(client, we_id)
-        if record is None:
-            raise ConfigurationError("working_environment_id: no working environment with ID {0} in account {1}."
-                                     .format(we_id, client.account_id), option="working_environment_id")
-        return record
+        return chosen(client, [we_id], None, None, option=option + "_id")[0]
     records = list_working_environments(client)
     matches = [r for r in records if r.get("name") == we_name]
     if len(matches) == 1:
         return matches[0]
     if matches:
         ids = ", ".join(r["id"] for r in matches)
-        raise ConfigurationError("working_environment_name: {0} working environments are named {1!r}: {2}. Use "
-                                 "working_environment_id.".format(len(matches), we_name, ids),
-                                 option="working_environment_name")
+        raise ConfigurationError("{0}_name: {1} working environments are named {2!r}: {3}. Use "
+                                 "{0}_id.".format(option, len(matches), we_name, ids), option=option + "_name")
     close = difflib.get_close_matches(we_name or "", [r.get("name") or "" for r in records], n=5)
-    raise ConfigurationError("working_environment_name: no working environment is named {0!r}{1}.".format(
-        we_name, "; close names: " + ", ".join(close) if close else ""), option="working_environment_name")
+    raise ConfigurationError("{0}_name: no working environment is named {1!r}{2}.".format(
+        option, we_name, "; close names: " + ", ".join(close) if close else ""), option=option + "_name",
+        code=NOT_FOUND, missing=we_name)
 
 
 def chosen(client: Any, we_ids: Iterable[str] | None, names: Iterable[str] | None,
-           providers: Iterable[str] | None) -> list[dict[str, Any]]:
+           providers: Iterable[str] | None, option: str = "working_environment_ids") -> list[dict[str, Any]]:
     """The working environments an info module was asked for: by ID (each must exist) or all, then filtered.
 
     IDs are read one by one, so that asking for a few does not list the whole fleet.
@@ -75,9 +75,9 @@ def chosen(client: Any, we_ids: Iterable[str] | None, names: Iterable[str] | Non
     found = {we_id: get_working_environment(client, we_id) for we_id in dict.fromkeys(we_ids)}
     missing = [we_id for we_id, record in found.items() if record is None]
     if missing:
-        raise ConfigurationError("working_environment_ids: no working environment with ID {0} in account {1}."
-                                 .format(", ".join(missing), client.account_id), option="working_environment_ids",
-                                 missing=missing)
+        raise ConfigurationError("{0}: no working environment with ID {1} in account {2}.".format(
+            option, ", ".join(missing), client.account_id), option=option, code=NOT_FOUND,
+            missing=missing)
     return select(list(found.values()), names, providers)
 
 
@@ -103,7 +103,7 @@ def backup_status_by_id(client: Any, we_ids: list[str], listing: bool = False) -
     asks for the list call whatever the count (an inventory of the whole account).
     """
     if len(we_ids) == 1 and not listing:
-        record = client.cbs("GET", "v1", "backup", "working-environment", we_ids[0], not_found_ok=True)
+        record = act.get(client, we_ids[0])
         records = [record] if record else []
     else:
         body = client.cbs("GET", "v1", "backup", "working-environment")

@@ -12,7 +12,8 @@ DEFAULT_CLIENT_ID = "emulator-client-id"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
 
 # Options that POST /_emulator/config may change while running.
-RUNTIME_OPTIONS = ("latency_ms", "token_latency_ms", "job_duration_s", "token_ttl_s", "backup_interval_s")
+RUNTIME_OPTIONS = ("latency_ms", "token_latency_ms", "job_duration_s", "token_ttl_s", "backup_interval_s",
+                   "listing_delay_s")
 # Options that POST /_emulator/reset may change.
 SEED_OPTIONS = ("seed", "fleet_size", "accounts", "connectors")
 
@@ -30,6 +31,9 @@ class EmulatorConfig:
     # Compressed schedule: one "hourly" backup per this many seconds of emulator time
     # (daily = 24x, weekly = 168x ...); 0 turns scheduled backups off.
     backup_interval_s: float = 60.0
+    # Eventual consistency: a resource group created, or a StorageGRID discovered, shows in its
+    # listing only this many seconds of emulator time later (0: at once).
+    listing_delay_s: float = 0.0
     refresh_token: str = DEFAULT_REFRESH_TOKEN
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
@@ -52,5 +56,6 @@ LIMITS: dict[str, tuple[float, float]] = {
     "job_duration_s": (0, 86_400),
     "token_ttl_s": (0, 10 * 86_400),
     "backup_interval_s": (0, 86_400),
+    "listing_delay_s": (0, 86_400),
 }
 INTEGER_OPTIONS = frozenset({"seed", "fleet_size", "accounts", "connectors"})

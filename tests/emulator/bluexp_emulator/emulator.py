@@ -63,8 +63,9 @@ class Emulator:
         self.auth = AuthBackend(self.clock, self.tenancy, self._credentials(), self.config.token_ttl_s)
         self.jobs = JobsBackend(self.clock, self.ids, lambda: self.config.job_duration_s)
         self.working_environments = WorkingEnvironmentsBackend(self.jobs)
-        self.storage_grids = StorageGridBackend(self.working_environments)
-        self.cloud = CloudBackend()
+        self.storage_grids = StorageGridBackend(self.working_environments, self.clock,
+                                                lambda: self.config.listing_delay_s)
+        self.cloud = CloudBackend(self.clock, lambda: self.config.listing_delay_s)
         self.licenses = LicenseBackend(self.working_environments, self.clock)
         self.backup = BackupBackend(self.working_environments, self.jobs, self.clock, lambda: self.ids,
                                     lambda: self.config.backup_interval_s, self.storage_grids)

@@ -181,6 +181,21 @@ def test_created_resource_group_is_listed_and_creation_is_idempotent(client: Cli
     assert _groups(client, sub) == [*before, group]  # nothing duplicated, nothing renamed
 
 
+def test_a_created_resource_group_is_listed_after_the_listing_delay(client: Client) -> None:
+    client.handle.configure(listing_delay_s=30)
+    sub = client.cbs("/api/v1/azure/subscription").body["subscription"][0]["id"]
+    region = client.cbs(f"/api/v1/azure/subscription/{sub}/region").body["region"][0]["code"]
+    before = _groups(client, sub)
+    assert _create(client, sub, {"name": "rg-lagging", "region": region}).status == 200
+    assert _groups(client, sub) == before
+    again = _create(client, sub, {"name": "rg-lagging", "region": region})
+    assert again.status == 200, "the group exists already, whatever the listing shows"
+    client.handle.control("POST", "clock", {"advance_s": 29})
+    assert _groups(client, sub) == before
+    client.handle.control("POST", "clock", {"advance_s": 1})
+    assert [g["name"] for g in _groups(client, sub)] == [*(g["name"] for g in before), "rg-lagging"]
+
+
 def test_resource_group_in_another_region_is_409(client: Client) -> None:
     sub = client.cbs("/api/v1/azure/subscription").body["subscription"][0]["id"]
     existing = _groups(client, sub)[0]

@@ -90,6 +90,22 @@ def test_one_file_of_a_batch_can_fail(flow: Flow) -> None:
     assert _names(flow, src, src.volume, "/out") == ["README.txt"]
 
 
+def test_a_path_fault_fails_the_entry_of_that_path_only(flow: Flow) -> None:
+    src = source(flow)
+    user = (src.volume.snapshot_tree(src.snapshot).entries("/home") or [])[0].name
+    notes = next(p for p in src.backup_files(f"/home/{user}") if p.endswith("notes.md"))
+    flow.handle.add_job_fault(job_type="restore-files", path="/not/restored.txt", error="never fires")
+    flow.handle.add_job_fault(job_type="restore-files", path=notes, error="Permission denied on the target folder")
+    flow.handle.add_job_fault(job_type="restore-files", path="/README.txt", error="Quota exceeded")
+    files = [src.file("/README.txt"), src.file(notes), src.file("/logs/current.log")]
+    job = flow.finish(restore(flow, body("file", src.block(), _into_itself(src, path="/out"), files)))
+    assert job["status"] == "FAILED" and job["error"] == "2 of 3 entries could not be restored"
+    assert [(b["status"], b["error"]) for b in job["data"]["restore"]["batch"]] == [
+        ("FAILED", "Quota exceeded"), ("FAILED", "Permission denied on the target folder"), ("SUCCESS", "")]
+    assert _names(flow, src, src.volume, "/out") == ["current.log"]
+    assert [f["fired"] for f in flow.handle.control("GET", "job-faults")["job_faults"]] == [0, 1, 1]
+
+
 def test_folder_restore_needs_v3_and_one_folder_alone(flow: Flow) -> None:
     src = source(flow)
     user = (src.volume.snapshot_tree(src.snapshot).entries("/home") or [])[0].name

@@ -90,6 +90,22 @@ def test_discover_then_list(client: Client, spec: Spec) -> None:
     assert again.body == error_body(400, f"StorageGRID {second['name']} is already discovered (id {second['id']})")
 
 
+def test_a_discovered_grid_is_listed_after_the_listing_delay(client: Client) -> None:
+    client.handle.configure(listing_delay_s=30)
+    grid = _grid(client, discovered=False)
+    assert _post(client, "/api/v1/sg", {"admin-host": grid["admin_ip"], **ADMIN}).status == 200
+
+    def listed() -> list[str]:
+        return [found["name"] for found in client.cbs("/api/v1/sg").body["sgws"]]
+
+    assert grid["name"] not in listed()
+    stored = _post(client, "/api/v2/sg/credentials", {"storage-server-name": grid["name"], "port": "10443",
+                                                      "access-key": "K", "secret-password": SECRET})
+    assert stored.status == 200, "every other rule knows the grid at once"
+    client.handle.emulator.clock.advance(30)
+    assert grid["name"] in listed()
+
+
 def test_discovery_errors(client: Client) -> None:
     grid = _grid(client, False)
     host = grid["admin_ip"]

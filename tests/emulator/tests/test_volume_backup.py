@@ -205,3 +205,18 @@ def test_stuck_job_fault_keeps_the_job_running(flow: Flow) -> None:
     assert flow.call("GET", VOLUME, we=we.id, vol=volume.file_system_id).status == 404
     faults = flow.handle.control("GET", "job-faults")["job_faults"]
     assert faults[0]["fired"] == 1 and faults[0]["count"] == 0
+
+
+def test_volume_faults_of_several_volumes_fail_each_of_them_in_one_job(flow: Flow) -> None:
+    we = _active(flow)
+    first, second, third = flow.eligible(we)[:3]
+    flow.handle.add_job_fault(job_type="backup-volumes", volume_id=first.file_system_id, error="quota")
+    flow.handle.add_job_fault(job_type="backup-volumes", volume_id=third.file_system_id, error="busy")
+    flow.handle.add_job_fault(job_type="backup-volumes", volume_id="not-in-the-job", error="never")
+    result = flow.call("POST", V2_VOLUMES, {"volume": [{"volume-id": v.file_system_id, "mode": "SCHEDULED"}
+                                                       for v in (first, second, third)]}, we=we.id)
+    job = flow.finish(result)
+    assert job["status"] == "FAILED" and job["error"] == "Backup could not be enabled for 2 of 3 volumes"
+    assert [(v["status"], v["error"]) for v in job["data"]["multi-volume-backup"]["volume"]] == [
+        ("FAILED", "quota"), ("SUCCESS", ""), ("FAILED", "busy")]
+    assert [f["fired"] for f in flow.handle.control("GET", "job-faults")["job_faults"]] == [1, 1, 0]

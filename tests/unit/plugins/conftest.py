@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import time
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api, _retry
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
+# The emulator is a plain package under tests/emulator (ansible-test copies it with the collection).
+_EMULATOR_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "emulator")
+if _EMULATOR_DIR not in sys.path:
+    sys.path.insert(0, _EMULATOR_DIR)
+
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api, _retry  # noqa: E402
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import Emulated  # noqa: E402
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (  # noqa: E402
     FakeClock,
     FakeTransport,
     client_params,
@@ -22,6 +29,11 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
 # fallbacks of the modules, and what `requests` reads when trust_env is on.
 _ENV_PREFIXES = ("BLUEXP_",)
 _ENV_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "emulator(**options): EmulatorConfig options of the emulator fixture "
+                                       "(seed, fleet_size, job_duration_s, backup_interval_s ...)")
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +94,22 @@ def module_transport(monkeypatch, fake, retry_policy):
     monkeypatch.setattr(_api, "HttpTransport", transport_factory)
     monkeypatch.setattr(_api, "RetryPolicy", retry_policy)
     return built
+
+
+@pytest.fixture
+def make_emulator(monkeypatch):
+    """Start a fresh, seeded emulator with EmulatorConfig `options` and point every module run at it."""
+
+    def factory(**options):
+        emulated = Emulated(**options)
+        emulated.install(monkeypatch)
+        return emulated
+
+    return factory
+
+
+@pytest.fixture
+def emulator(request, make_emulator):
+    """A fresh emulator per test (options from @pytest.mark.emulator(...)); see emulated.Emulated."""
+    marker = request.node.get_closest_marker("emulator")
+    return make_emulator(**(marker.kwargs if marker else {}))

@@ -4,6 +4,7 @@
 """Control API handlers. Inputs are validated strictly so that a typo fails loudly."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bluexp_emulator.config import INTEGER_OPTIONS, LIMITS, RUNTIME_OPTIONS, SEED_OPTIONS
@@ -114,6 +115,34 @@ def set_license(emulator: Emulator, request: Request) -> Response:
     we = emulator.licenses.set_license(_body(request))
     return json_response({"working_environment_id": we.id, **we.license.summary(emulator.clock.now_ms()),
                           "free_trial_end": we.license.free_trial_end_ms})
+
+
+def add_volume(emulator: Emulator, request: Request) -> Response:
+    """A new volume without backup, shaped like an existing one of the WE (``like``, else its first):
+    for a test that needs, e.g., one volume name in two SVMs."""
+    payload = _body(request)
+    unknown = set(payload) - {"account_id", "working_environment_id", "name", "svm", "like"}
+    if unknown:
+        raise BadRequest(f"unknown fields: {', '.join(sorted(unknown))}")
+    for name in ("working_environment_id", "name", "svm"):
+        if not _string(payload, name):
+            raise BadRequest(f"{name} is required")
+    account_id = _string(payload, "account_id") or emulator.tenancy.accounts[0].id
+    we = emulator.working_environments.get_working_environment(account_id, payload["working_environment_id"])
+    if we.svm(payload["svm"]) is None:
+        raise BadRequest(f"svm: {payload['svm']} is not an SVM of {we.name}")
+    if we.volume_named(payload["svm"], payload["name"]) is not None:
+        raise BadRequest(f"name: {payload['name']} exists in SVM {payload['svm']} already")
+    like_id = _string(payload, "like")
+    model = we.volume(like_id) if like_id else (we.volumes[0] if we.volumes else None)
+    if model is None:
+        raise NotFound(f"Volume {like_id} not found in working environment {we.id}")
+    volume_id = emulator.ids.uuid()
+    volume = replace(model, file_system_id=volume_id, name=payload["name"], svm=payload["svm"], backup=None,
+                     tree_id=volume_id, generation=0, files={}, snapmirror_labels=list(model.snapmirror_labels))
+    we.volumes.append(volume)
+    return json_response({"id": volume.file_system_id, "name": volume.name, "svm": volume.svm,
+                          "type": volume.type, "snaplock": volume.is_snaplock}, status=201)
 
 
 def expire_tokens(emulator: Emulator, request: Request) -> Response:

@@ -30,6 +30,7 @@ ROUTES = [
     _route("POST", "/ransomware", r.plant_ransomware_verdict),
     _route("DELETE", "/ransomware", r.clear_ransomware_verdicts),
     _route("POST", "/licenses", r.set_license),
+    _route("POST", "/volumes", r.add_volume),
     _route("POST", "/tokens/expire", r.expire_tokens),
     _route("GET", "/jobs", r.list_all_jobs),
     _route("POST", "/jobs", r.create_job),

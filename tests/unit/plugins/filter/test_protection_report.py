@@ -12,6 +12,8 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter import protection_report as pr
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc
 
 NOW = 1_800_000_000.0  # seconds since the epoch
 HOUR_MS = 3_600_000
@@ -184,7 +186,7 @@ def test_newest_backup_comes_from_backup_info_then_the_volume():
     ]}
     rows = {row["volume"]: row for row in report(fleet, backups=backups)["volumes"]}
     assert rows["listed"]["age_hours"] == 2.0
-    assert rows["listed"]["newest_backup"] == pr._iso(newer / 1000)
+    assert rows["listed"]["newest_backup"] == iso_utc(newer / 1000, unit="s")
     assert rows["fallback"]["age_hours"] == 30.0
 
 
@@ -200,7 +202,7 @@ def test_backups_from_a_registered_loop():
 def test_row_fields():
     row = report([we("w", [volume("v", age_hours=1.5, status="PAUSED")])])["volumes"][0]
     assert row == {"we": "w", "we_id": "we-w", "volume": "v", "volume_id": "fs-v", "svm": "svm1", "protected": True,
-                   "backup_status": "PAUSED", "policy": "Daily-30", "newest_backup": pr._iso(NOW - 1.5 * 3600),
+                   "backup_status": "PAUSED", "policy": "Daily-30", "newest_backup": iso_utc(NOW - 1.5 * 3600, unit="s"),
                    "age_hours": 1.5, "rpo_met": True}
 
 
@@ -208,7 +210,7 @@ def test_row_fields():
                                  "2027-01-15T09:00:00+01:00"])
 def test_now_forms(now):
     result = pr.protection_report([], now=now)
-    expected = pr._iso(NOW) if not str(now).startswith("2027") else "2027-01-15T08:00:00Z"
+    expected = iso_utc(NOW, unit="s") if not str(now).startswith("2027") else "2027-01-15T08:00:00Z"
     assert result["generated_at"] == expected
 
 
@@ -228,15 +230,41 @@ def test_no_standard_checks_nothing():
     assert result["drift"] == []
 
 
-def test_matching_policy_does_not_drift_whatever_the_order_case_and_types():
-    policy = {"name": "p", "rule": [{"label": "Weekly", "retention": "13"}, {"label": "daily", "retention": 30}],
-              "object_lock": "NONE"}
+def test_matching_policy_does_not_drift_whatever_the_order_and_types():
+    policy = {"name": "p", "rule": [{"label": "weekly", "retention": "13.0"}, {"label": "daily", "retention": 30}],
+              "object_lock": "NONE", "archive_after_days": "never"}
     standard = {"rules": [{"label": "daily", "retention": "30"}, {"label": "weekly", "retention": 13}],
                 "archive_after_days": 0, "object_lock": "none"}
     result = report([we("w", [volume("v", policy=policy)], policies=[policy])], standard=standard)
     assert result["drift"] == []
     assert result["standard"]["text"] == "rules daily=30, weekly=13; archive never; DataLock NONE"
     assert result["standard"]["rules"] == [{"label": "daily", "retention": 30}, {"label": "weekly", "retention": 13}]
+    assert result["standard"]["archive_after_days"] is None
+
+
+@pytest.mark.parametrize("archive", [None, "", "never", "Never", 0, "0"])
+def test_every_form_of_never_archiving_meets_a_standard_that_does_not_archive(archive):
+    policy = {"name": "p", "rule": [{"label": "daily", "retention": "30"}], "archive_after_days": archive}
+    fleet = [we("w", [volume("v", policy=policy)], policies=[policy])]
+    for never in (0, "never"):
+        assert report(fleet, standard=dict(STANDARD, archive_after_days=never))["drift"] == []
+
+
+def test_label_case_is_a_difference_as_in_ontap():
+    policy = {"name": "p", "rule": [{"label": "Daily", "retention": "30"}]}
+    drift = report([we("w", [volume("v", policy=policy)], policies=[policy])], standard=STANDARD)["drift"]
+    assert drift[0]["differences"] == [{"field": "rules", "actual": "Daily=30", "expected": "daily=30",
+                                        "text": "rules: Daily=30 (standard: daily=30)"}]
+
+
+def test_the_report_reads_a_policy_as_the_modules_do():
+    """One policy view: what backup_policy compares is what the report compares."""
+    record = {"name": "p", "rule": [{"label": "weekly", "retention": "4"}, {"label": "daily", "retention": "7.0"}],
+              "archive_after_days": "0", "object_lock": "governance"}
+    view = pr.policy_view(record)
+    assert view == dict(policies.view(record))
+    assert view["rules"] == [{"label": "daily", "retention": 7}, {"label": "weekly", "retention": 4}]
+    assert view["archive_after_days"] is None and view["object_lock"] == "GOVERNANCE"
 
 
 def test_policy_in_use_with_other_rules_drifts_once_with_its_volumes():
@@ -364,7 +392,7 @@ def test_all_clear():
     assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 0, "license": 0}
     assert result["rpo_hours"] == 24.0
     assert result["trial_warning_days"] == 14
-    assert result["generated_at"] == pr._iso(NOW)
+    assert result["generated_at"] == iso_utc(NOW, unit="s")
 
 
 def test_the_filter_is_registered_and_wraps_errors():

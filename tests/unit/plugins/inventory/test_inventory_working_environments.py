@@ -17,7 +17,6 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.bluexp.cloud_backup.plugins.inventory import working_environments
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_cbs import environment
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     documented_options,
     ACCOUNT,
@@ -48,9 +47,10 @@ HOST_VARS = {
 
 
 def we(we_id, name, provider="AWS", region="us-east-1", volumes="4"):
-    record = environment(we_id, name, provider)
-    record.update({"region": region, "total-volumes-count": volumes})
-    return record
+    """A record of GET /api/v1/working-environment, as the API gives it (counts as strings)."""
+    return {"id": we_id, "cluster-uuid": "uuid-" + we_id, "name": name, "region": region, "status": "ON",
+            "ontap-version": "9.13.1", "type": "VSA", "provider": provider, "provider-account-id": "1234",
+            "total-volumes-count": volumes}
 
 
 def backup_view(record, status="ON", backed_up="3", failed="0", **target):

@@ -240,6 +240,58 @@ def test_static_token_401_fails_without_any_exchange(make_client, fake):
     assert_no_secret(info.value.to_result())
 
 
+# --- the public token() and close() the plugins use ---------------------------------------------
+
+def test_token_exchanges_the_credential_once_and_sends_nothing_else(make_client, fake):
+    fake.token(token_reply("at-1"), token_reply("at-2"))
+    client = make_client(token=None, refresh_token=REFRESH_TOKEN, account_id=None, connector_id=None)
+    assert client.token() == "at-1"
+    assert client.token() == "at-1"
+    # No discovery and no API call: the lookup needs the token only.
+    assert len(fake.token_calls) == 1
+    assert fake.api_calls == []
+
+
+def test_token_is_the_one_the_api_calls_send(make_client, fake):
+    fake.token(token_reply("at-1"))
+    fake.add("GET", JOB_PATH, reply(200, {"job": []}))
+    client = make_client(token=None, refresh_token=REFRESH_TOKEN)
+    client.cbs("GET", "v1", "job")
+    assert client.token() == "at-1"
+    assert fake.sent("GET")[0].headers["Authorization"] == "Bearer at-1"
+    assert len(fake.token_calls) == 1
+
+
+def test_token_of_a_static_token_is_that_token_without_any_exchange(make_client, fake):
+    assert make_client().token() == STATIC_TOKEN
+    assert fake.calls == []
+
+
+def test_token_exchange_refused_is_an_auth_error(make_client, fake):
+    fake.token(reply(401, {"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}))
+    with pytest.raises(AuthError) as info:
+        make_client(token=None, refresh_token=REFRESH_TOKEN).token()
+    assert info.value.code == "auth_failed"
+    assert_no_secret(info.value.to_result())
+
+
+def test_close_closes_the_transport_once_per_call(make_client, fake, monkeypatch):
+    closed = []
+    monkeypatch.setattr(fake, "close", lambda: closed.append(True))
+    client = make_client()
+    client.close()
+    assert closed == [True]
+    assert fake.calls == []
+
+
+def test_close_releases_the_session_of_the_default_transport(monkeypatch):
+    client = BlueXPClient.from_params(client_params())
+    closed = []
+    monkeypatch.setattr(client.transport._session, "close", lambda: closed.append(True))
+    client.close()
+    assert closed == [True]
+
+
 def test_403_is_an_auth_error_without_renewal(make_client, fake):
     fake.token(token_reply("at-1"))
     fake.add("GET", JOB_PATH, reply(403, {"error": "Forbidden", "message": "User is not allowed to do operation"}))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import differences, normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, differences, normalise_rules
 
 
 @pytest.mark.parametrize("rules, expected", [
@@ -58,4 +58,31 @@ def test_normalise_rules_accepts_a_generator():
 ], ids=["same", "differs", "not set", "missing", "false is a value", "zero same", "zero set", "others ignored",
         "lists"])
 def test_differences_only_of_options_set(current, desired, expected):
-    assert differences(current, desired) == expected
+    assert differences((), current, desired) == expected
+
+
+def test_no_current_view_means_every_set_field_differs():
+    assert differences((), None, {"a": 1, "b": None}) == {"a": (None, 1)}
+
+
+@pytest.mark.parametrize("field, current, desired, differs", [
+    (Field("name", compare="casefold"), "RG-Backup", "rg-backup", False),
+    (Field("name", compare="casefold"), "rg-a", "rg-b", True),
+    (Field("ids", compare="set"), ["b", "a"], ["a", "b"], False),
+    (Field("ids", compare="set"), ["a"], ["a", "b"], True),
+    (Field("rules", compare="set"), [{"x": 1, "y": 2}], [{"y": 2, "x": 1}], False),
+    (Field("rules", compare=normalise_rules), [{"label": "daily", "retention": "30"}],
+     [{"label": "daily", "retention": 30}], False),
+    (Field("rules", compare=normalise_rules), [{"label": "daily", "retention": "30"}],
+     [{"label": "daily", "retention": 31}], True),
+    (Field("n"), 1, 1, False),
+    (Field("n"), "1", 1, True),
+], ids=["casefold same", "casefold differs", "set same", "set differs", "set of dicts", "normaliser same",
+        "normaliser differs", "exact same", "exact is exact"])
+def test_field_table_decides_how_values_compare(field, current, desired, differs):
+    assert bool(differences((field,), {field.key: current}, {field.key: desired})) is differs
+
+
+def test_only_fields_of_the_table_are_compared():
+    table = (Field("a"),)
+    assert differences(table, {"a": 1, "b": 1}, {"a": 1, "b": 2}) == {}

@@ -12,7 +12,14 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     ApiError,
     AuthError,
     BlueXPError,
+    ConfigurationError,
+    DiscoveryError,
+    JobFailedError,
+    JobTimeoutError,
     NotFoundError,
+    PartialFailure,
+    TransportError,
+    WriteNotResentError,
 )
 
 
@@ -25,7 +32,7 @@ def test_every_error_is_a_bluexp_error():
 
 def test_to_result_drops_empty_details():
     error = BlueXPError("boom", job_id=None, option="timeout", missing=[])
-    assert error.to_result() == {"msg": "boom", "option": "timeout", "missing": []}
+    assert error.to_result() == {"msg": "boom", "error_code": "error", "option": "timeout", "missing": []}
     assert str(error) == "boom"
 
 
@@ -75,3 +82,23 @@ def test_from_response_shortens_long_text():
 def test_api_error_job_id_detail():
     assert ApiError(500, "POST", "/x", job_id="j-1").to_result()["job_id"] == "j-1"
     assert "job_id" not in ApiError(500, "POST", "/x").to_result()
+
+
+@pytest.mark.parametrize("error, code", [
+    (BlueXPError("x"), "error"),
+    (BlueXPError("x", code="no_backup"), "no_backup"),
+    (ConfigurationError("x"), "invalid_option"),
+    (ConfigurationError("x", code="volume_not_found"), "volume_not_found"),
+    (ApiError(500, "GET", "/p"), "api_error"),
+    (ApiError(409, "POST", "/p", code="target_exists"), "target_exists"),
+    (NotFoundError(404, "GET", "/p"), "not_found"),
+    (AuthError(401, "GET", "/p"), "auth_failed"),
+    (JobFailedError("x"), "job_failed"),
+    (JobTimeoutError("x"), "job_timeout"),
+    (PartialFailure("x"), "partial_failure"),
+    (DiscoveryError("x"), "discovery_failed"),
+    (TransportError("x"), "transport_error"),
+    (WriteNotResentError("x"), "write_not_resent"),
+], ids=lambda v: v if isinstance(v, str) else type(v).__name__)
+def test_every_error_has_a_machine_readable_code(error, code):
+    assert error.code == code and error.to_result()["error_code"] == code

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, ints, snake, snake_keys
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, ints, iso_utc, snake, snake_keys
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -64,11 +64,22 @@ def test_snake_keys_stringifies_non_string_keys():
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("12", 12), (12, 12), ("0", 0), ("12.0", 12), (7.9, 7), ("1e3", 1000), ("-3", -3),
+    ("12", 12), (12, 12), ("0", 0), ("12.0", 12), (12.0, 12), (" 30 ", 30), ("-3", -3), ("+4", 4),
+    (7.9, None), ("1.5", None), ("1e3", None), ("inf", None), ("1e999", None), (float("inf"), None),
+    (float("nan"), None), (True, None), ("\u0661\u0662", None),
     ("", None), (None, None), ("n/a", None), ({}, None), ([], None),
 ])
-def test_as_int(value, expected):
+def test_as_int_takes_only_plain_whole_numbers(value, expected):
     assert as_int(value) == expected
+
+
+@pytest.mark.parametrize("epoch, unit, expected", [
+    (1651852160000, "ms", "2022-05-06T15:49:20Z"), ("1651852160000", "ms", "2022-05-06T15:49:20Z"),
+    (1651852160, "s", "2022-05-06T15:49:20Z"), (None, "ms", None), ("soon", "ms", None), (1e30, "ms", None),
+    (True, "ms", None),
+])
+def test_iso_utc_is_the_one_time_format(epoch, unit, expected):
+    assert iso_utc(epoch, unit) == expected
 
 
 def test_ints_converts_named_counters_in_place():

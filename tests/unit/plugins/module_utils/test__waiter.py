@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
-    ApiError,
     JobFailedError,
     JobTimeoutError,
+    NotFoundError,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import (
     JobWaiter,
@@ -102,6 +102,7 @@ def test_job_failed_error_carries_job_and_items():
     assert error.details["failed_items"] == [{"volume_id": "vol-a", "error": "quota exceeded"}]
     assert error.details["job"]["working_environment_id"] == "we-1"
     assert "multi_volume_backup" in error.details["job"]["data"]
+    assert error.to_result()["error_code"] == "job_failed"
 
 
 def test_job_failed_without_message_or_items():
@@ -221,9 +222,26 @@ def test_empty_job_list_in_the_answer_is_an_error(clock):
         def cbs(self, *args, **kwargs):
             return {"job": []}
 
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(NotFoundError) as info:
         waiter(Empty(), clock).get("j-404")
-    assert "j-404" in info.value.msg and "empty" in info.value.msg
+    assert "j-404" in info.value.msg and "no job" in info.value.msg
+    assert info.value.code == "not_found"
+
+
+def test_vanished_job_is_an_error_not_a_state(make_client, fake, clock):
+    path = cbs_path("v1", "job", "gone")
+    fake.add("GET", path, reply(200, {"job": [job("gone", "PENDING")]}), reply(404, {"message": "no such job"}))
+    with pytest.raises(NotFoundError) as info:
+        waiter(make_client(), clock).wait(["gone"], timeout=60)
+    assert "gone" in info.value.msg
+    assert len(fake.calls) == 2
+
+
+def test_timeout_carries_the_job_timeout_code(clock):
+    client = JobsClient(clock, j=["IN_PROGRESS"])
+    with pytest.raises(JobTimeoutError) as info:
+        waiter(client, clock).wait(["j"], timeout=5)
+    assert info.value.to_result()["error_code"] == "job_timeout"
 
 
 def test_waiter_uses_the_job_endpoint_through_the_client(make_client, fake, clock):

@@ -3,297 +3,409 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+"""bluexp.cloud_backup.restore (a volume from a backup) against the emulator."""
+
 from __future__ import annotations
 
-import importlib
+import time
+import types
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_cbs import (
-    WE_ID,
-    WE_NAME,
-    module_args,
-    ontap_volume,
-    requests,
-    writes,
+from ansible_collections.bluexp.cloud_backup.plugins.modules import restore
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
+    ACCOUNT,
+    CONNECTOR,
+    STATIC_TOKEN,
+    cbs_path,
+    reply,
+    run_ok,
 )
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_recovery import (
-    MODULES,
-    install,
-    job_path,
-    load_module,
-    restore_path,
-)
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, run_fail, run_ok
 
-main = load_module("restore").main
+DAY = 86400
+# No scheduled backup lands while a test moves the clock; the archive tests move it by a month.
+pytestmark = pytest.mark.emulator(backup_interval_s=0, token_ttl_s=60 * DAY)
 
-DR_ID = "we-2"
-DR_NAME = "dr-west"
-BACKUP_TIMES = {"vol_finance.daily.1": "2026-11-25T01:00:00Z", "vol_finance.daily.2": "2026-11-26T01:00:00Z",
-                "vol_finance.daily.3": "2026-11-27T01:00:00Z", "vol_finance.daily.4": "2026-11-28T01:00:00Z"}
-NEWEST = "snap-vol_finance.daily.4"
-STATUS_PATH = cbs_path("v1", "restore", "status")
+RESTORED = "vol_finance_restored"
 
 
 @pytest.fixture
-def cbs(monkeypatch, retry_policy, clock):
-    api = install(monkeypatch, retry_policy, clock)
-    api.add_environment(volumes=[ontap_volume("vol_finance"), ontap_volume("vol_taken")])
-    api.add_environment(DR_ID, DR_NAME, volumes=[ontap_volume("vol_dr_data", "svm_dr")])
-    api.activate_environment()
-    api.protect("fs-vol_finance")
-    api.set_backups("fs-vol_finance", BACKUP_TIMES)
-    return api
+def fleet(emulator):
+    """The AWS working environment's protected volume with the most backups (newest first), another
+    volume of its SVM, and the on-premises working environment as another target."""
+    we = emulator.working_environment(provider="AWS", backup_enabled=True)
+    volume = max((v for v in we["volume_list"] if v["backup_status"] == "ON"), key=lambda v: v["backups"])
+    assert volume["backups"] >= 4
+    backups = emulator.api("GET", "v1", "backup", "working-environment", we["id"], "volume", volume["id"],
+                           "snapshot")["snapshot"]
+    # A volume of the source's SVM, like the source (language, size), that no restore made.
+    taken = emulator.control("POST", "volumes", {"working_environment_id": we["id"], "name": "vol_taken",
+                                                 "svm": volume["svm"], "like": volume["id"]})
+    other = emulator.working_environment(provider="ONPREM")
+    other_svm = emulator.api("GET", "v1", "working-environment", other["id"], "svm")["svm"][0]["name"]
+    bucket = emulator.api("GET", "v1", "backup", "working-environment", we["id"])["bucket"]
+    seeded = {j["id"] for j in emulator.control("GET", "jobs")["jobs"]}
+    return types.SimpleNamespace(we=we, volume=volume, backups=backups, newest=backups[0], taken=taken,
+                                 svm=volume["svm"], other=other, other_svm=other_svm, bucket=bucket, seeded=seeded)
 
 
-def args(**extra):
-    base = dict(working_environment_name=WE_NAME, volume="vol_finance", target_svm="svm1",
-                target_volume="vol_finance_restored")
-    base.update(extra)
-    return module_args(**base)
+def args(fleet, **extra):
+    return dict(dict(working_environment_name=fleet.we["name"], volume=fleet.volume["name"], svm=fleet.svm,
+                     target_svm=fleet.svm, target_volume=RESTORED), **extra)
 
 
-def source(snapshot=NEWEST):
-    return {"working-environment-id": WE_ID, "working-environment-name": WE_NAME,
-            "bucket": "netapp-backup-" + WE_ID, "volume-name": "vol_finance", "volume-id": "fs-vol_finance",
-            "snapshot": snapshot}
+def source(fleet, backup=None):
+    return {"working-environment-id": fleet.we["id"], "working-environment-name": fleet.we["name"],
+            "bucket": fleet.bucket, "volume-name": fleet.volume["name"], "volume-id": fleet.volume["id"],
+            "snapshot": (backup or fleet.newest)["id"]}
 
 
-def target(volume="vol_finance_restored", svm="svm1", we_id=WE_ID, we_name=WE_NAME):
-    return {"working-environment-id": we_id, "working-environment-name": we_name, "svm": svm, "volume-name": volume}
+def target(fleet, volume=RESTORED, svm=None, we=None):
+    we = we or fleet.we
+    return {"working-environment-id": we["id"], "working-environment-name": we["name"], "svm": svm or fleet.svm,
+            "volume-name": volume}
 
 
-def restored_volume(name="vol_finance_restored", svm="svm1"):
-    return {"name": name, "file_system_id": "fs-" + name, "svm": svm, "status": "online", "type": "rw",
-            "style": "flexvol"}
+def start_restore(emulator, fleet, backup=None, volume=RESTORED):
+    """A volume restore started by another run (or another tool); it runs until the clock moves."""
+    emulator.api("POST", "v3", "restore", json={"restore": {"type": "volume", "source": source(fleet, backup),
+                                                            "target": target(fleet, volume)}})
+    [job] = restore_jobs(emulator, fleet)[-1:]
+    return job
 
 
-def gets_only(api):
-    return all(c.method == "GET" for c in api.api_calls)
+def restore_jobs(emulator, fleet, job_type="restore-volume"):
+    return [j for j in emulator.control("GET", "jobs")["jobs"] if j["type"] == job_type and j["id"] not in fleet.seeded]
 
 
-def test_module_imports():
-    importlib.import_module(MODULES + "restore")
+def volumes_of(emulator, we_id):
+    return emulator.api("GET", "v1", "working-environment", we_id, "volume")["volume"]
+
+
+VOLUME_KEYS = ("name", "file_system_id", "svm", "status", "type", "style")
+
+
+def restored_record(emulator, we_id, name=RESTORED, svm=None):
+    """What identifies the volume as the API lists it, keys in snake_case as the module returns them."""
+    found = [v for v in volumes_of(emulator, we_id) if v["name"] == name and (svm is None or v["svm"] == svm)]
+    assert len(found) == 1, found
+    return {key: found[0][key.replace("_", "-")] for key in VOLUME_KEYS}
+
+
+def identity(volume):
+    return {key: volume[key] for key in VOLUME_KEYS}
+
+
+def iso(ms, offset_hours=None):
+    moment = datetime.fromtimestamp(ms / 1000, timezone.utc)
+    if offset_hours is None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if offset_hours == 0:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone(timedelta(hours=offset_hours))).isoformat()
+
+
+def restore_path(emulator):
+    return emulator.cbs_path("v3", "restore")
+
+
+def write_paths(emulator):
+    return [(w["method"], w["path"]) for w in emulator.writes()]
+
+
+def archive_all_but_a_fresh_backup(emulator, fleet):
+    """A month later every backup of the source is archived (its policy archives after 30 days or less);
+    then one more backup is taken, not archived. Returns (fresh, newest archived)."""
+    policy = next(p for p in emulator.api("GET", "v1", "working-environment", fleet.we["id"],
+                                          "backup-policy")["backup-policy"]
+                  if p["name"] == emulator.api("GET", "v1", "backup", "working-environment", fleet.we["id"], "volume",
+                                               fleet.volume["id"])["backup-policy"]["name"])
+    assert int(policy["archive-after-days"]) <= 30
+    emulator.advance(31 * DAY)
+    emulator.api("POST", "v3", "backup", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
+                 json={"mode": "AD_HOC", "adhoc-backup-details": {"name": "fresh"}})
+    emulator.advance(60)
+    backups = emulator.api("GET", "v1", "backup", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
+                           "snapshot")["snapshot"]
+    assert backups[0]["name"] == "fresh" and backups[0]["archived"] is False
+    assert all(b["archived"] for b in backups[1:])
+    emulator.clear_requests()
+    return backups[0], backups[1]
 
 
 # --- check mode and the real run ------------------------------------------------------------------
 
-def test_check_mode_predicts_the_volume_and_sends_no_write(cbs):
-    result = run_ok(main, args(_ansible_check_mode=True, _ansible_diff=True))
+def test_check_mode_predicts_the_volume_and_sends_no_write(emulator, fleet):
+    result = emulator.run_ok("restore", **args(fleet, _ansible_check_mode=True, _ansible_diff=True))
     assert result["changed"] is True
-    assert result["volume"] == {"name": "vol_finance_restored", "svm": "svm1"}
-    assert result["diff"] == {"before": {}, "after": {"name": "vol_finance_restored", "svm": "svm1"}}
-    assert result["source_backup"]["id"] == NEWEST and "job" not in result
-    assert gets_only(cbs)
-    assert not any(v["name"] == "vol_finance_restored" for v in cbs.volumes[WE_ID])
+    assert result["volume"] == {"name": RESTORED, "svm": fleet.svm}
+    assert result["diff"] == {"before": {}, "after": {"name": RESTORED, "svm": fleet.svm}}
+    assert result["source_backup"]["id"] == fleet.newest["id"] and "job" not in result
+    assert emulator.writes() == []
+    assert not any(v["name"] == RESTORED for v in volumes_of(emulator, fleet.we["id"]))
 
 
-def test_restore_sends_one_v3_restore_waits_and_returns_the_new_volume(cbs, clock):
-    cbs.pending_polls = 2
-    result = run_ok(main, args(_ansible_diff=True))
-    [write] = writes(cbs)
-    assert (write.method, write.path) == ("POST", restore_path())
-    assert write.body == {"restore": {"type": "volume", "source": source(), "target": target()}}
+def test_restore_sends_one_v3_restore_waits_and_returns_the_new_volume(emulator, fleet):
+    result = emulator.run_ok("restore", **args(fleet, _ansible_diff=True))
+    [write] = emulator.writes()
+    assert (write["method"], write["path"]) == ("POST", restore_path(emulator))
+    assert write["body"] == {"restore": {"type": "volume", "source": source(fleet), "target": target(fleet)}}
     assert result["changed"] is True
-    assert result["job"]["id"] == "job-1" and result["job"]["status"] == "COMPLETED"
-    assert result["job"]["data"]["restore"]["target"]["volume_name"] == "vol_finance_restored"
-    assert result["volume"] == restored_volume()
-    assert result["diff"] == {"before": {}, "after": restored_volume()}
-    assert clock.sleeps == [1.0, 1.5]
-    sent = requests(cbs)
-    assert sent.count(("GET", job_path("job-1"))) == 3
-    assert sent[-1] == ("GET", cbs_path("v1", "working-environment", WE_ID, "volume")), "volume read after the job"
+    [job] = restore_jobs(emulator, fleet)
+    assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
+    assert result["job"]["data"]["restore"]["target"]["volume_name"] == RESTORED
+    assert identity(result["volume"]) == restored_record(emulator, fleet.we["id"], svm=fleet.svm)
+    assert result["diff"] == {"before": {}, "after": result["volume"]}
+    assert emulator.sleeps == [1.0, 1.5], "a 2-second job: pending, in progress, then completed"
+    sent = emulator.calls()
+    assert sent.count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == 3
+    assert sent[-1] == ("GET", emulator.cbs_path("v1", "working-environment", fleet.we["id"], "volume")), \
+        "volume read after the job"
 
 
-def test_source_backup_is_returned_in_snake_case_with_its_volume(cbs):
-    result = run_ok(main, args(_ansible_check_mode=True))
-    assert result["source_backup"] == {"id": NEWEST, "name": "vol_finance.daily.4", "creation_time": 1795827600000,
-                                       "size": 1073741824, "archived": False, "object_lock": "NONE",
-                                       "volume_name": "vol_finance", "volume_id": "fs-vol_finance",
-                                       "working_environment_id": WE_ID}
+def test_source_backup_is_returned_in_snake_case_with_its_volume(emulator, fleet):
+    result = emulator.run_ok("restore", **args(fleet, _ansible_check_mode=True))
+    described = result["source_backup"]
+    assert {key: described[key] for key in ("volume_name", "volume_id", "working_environment_id")} == {
+        "volume_name": fleet.volume["name"], "volume_id": fleet.volume["id"], "working_environment_id": fleet.we["id"]}
+    for key, value in fleet.newest.items():
+        assert described[key.replace("-", "_")] == value
 
 
-def test_bucket_comes_from_the_backup_configuration_of_the_source(cbs):
-    cbs.activations[WE_ID]["bucket"] = "finance-backups-eu"
-    run_ok(main, args())
-    assert writes(cbs)[0].body["restore"]["source"]["bucket"] == "finance-backups-eu"
+def test_bucket_comes_from_the_backup_configuration_of_the_source(emulator, fleet):
+    emulator.run_ok("restore", **args(fleet))
+    assert fleet.bucket and emulator.writes()[0]["body"]["restore"]["source"]["bucket"] == fleet.bucket
 
 
-def test_options_that_shape_the_body(cbs):
-    cbs.backup("fs-vol_finance", "vol_finance.daily.4")["archived"] = True
-    run_ok(main, args(target_aggregates=["aggr1", "aggr2"], archive_restore_priority="Standard",
-                      skip_ransomware_check=True))
-    body = writes(cbs)[0].body["restore"]
-    assert body["target"] == dict(target(), aggregates=["aggr1", "aggr2"])
+def test_options_that_shape_the_body(emulator, fleet):
+    _fresh, archived = archive_all_but_a_fresh_backup(emulator, fleet)
+    aggregates = next(s["aggregate"] for s in emulator.api("GET", "v1", "working-environment", fleet.we["id"],
+                                                           "svm")["svm"] if s["name"] == fleet.svm)
+    emulator.run_ok("restore", **args(fleet, backup=archived["name"], target_aggregates=aggregates,
+                                      archive_restore_priority="Standard", skip_ransomware_check=True))
+    body = emulator.writes()[0]["body"]["restore"]
+    assert body["target"] == dict(target(fleet), aggregates=aggregates)
     assert body["archive-restore-priority"] == "Standard"
     assert body["skip-ransomware-check"] is True
     assert "file" not in body and "skip-file-rename" not in body
 
 
-def test_restore_to_another_working_environment(cbs):
-    result = run_ok(main, args(target_working_environment_name=DR_NAME, target_svm="svm_dr"))
-    body = writes(cbs)[0].body["restore"]
-    assert body["source"] == source()
-    assert body["target"] == target(svm="svm_dr", we_id=DR_ID, we_name=DR_NAME)
-    assert result["volume"] == restored_volume(svm="svm_dr")
-    assert any(v["name"] == "vol_finance_restored" for v in cbs.volumes[DR_ID])
+def test_restore_to_another_working_environment(emulator, fleet):
+    result = emulator.run_ok("restore", **args(fleet, target_working_environment_name=fleet.other["name"],
+                                               target_svm=fleet.other_svm))
+    body = emulator.writes()[0]["body"]["restore"]
+    assert body["source"] == source(fleet)
+    assert body["target"] == target(fleet, svm=fleet.other_svm, we=fleet.other)
+    assert identity(result["volume"]) == restored_record(emulator, fleet.other["id"], svm=fleet.other_svm)
 
 
-def test_without_wait_the_job_id_is_returned_and_nothing_is_polled(cbs, clock):
-    cbs.pending_polls = 3
-    result = run_ok(main, args(wait=False))
-    assert result["changed"] is True and result["job"] == {"id": "job-1", "status": "PENDING"}
-    assert result["volume"] == {"name": "vol_finance_restored", "svm": "svm1"}
-    assert not any(c.path.startswith(cbs_path("v1", "job")) for c in cbs.api_calls)
-    assert clock.sleeps == []
+def test_without_wait_the_job_id_is_returned_and_nothing_is_polled(emulator, fleet):
+    result = emulator.run_ok("restore", **args(fleet, wait=False))
+    [job] = restore_jobs(emulator, fleet)
+    assert result["changed"] is True and result["job"] == {"id": job["id"], "status": "PENDING"}
+    assert result["volume"] == {"name": RESTORED, "svm": fleet.svm}
+    assert not any(p.startswith(emulator.cbs_path("v1", "job")) for _m, p in emulator.calls())
+    assert emulator.sleeps == []
 
 
-def test_failed_restore_job_fails_with_its_error(cbs):
-    cbs.restore_failure = "Target volume language differs from the source"
-    result = run_fail(main, args())
-    assert "language differs" in result["msg"] and result["job_id"] == "job-1"
+def test_failed_restore_job_fails_with_its_error(emulator, fleet):
+    emulator.add_job_fault(job_type="restore-volume", error="Target volume language differs from the source")
+    result = emulator.run_fail("restore", **args(fleet))
+    [job] = restore_jobs(emulator, fleet)
+    assert result["error_code"] == "job_failed"
+    assert "language differs" in result["msg"] and result["job_id"] == job["id"]
 
 
 # --- backup selection -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("selection, expected", [
-    ({}, "vol_finance.daily.4"),
-    ({"backup": "vol_finance.daily.2"}, "vol_finance.daily.2"),
-    ({"backup": "snap-vol_finance.daily.1"}, "vol_finance.daily.1"),
-    ({"newest_before": "2026-11-27T00:00:00Z"}, "vol_finance.daily.2"),
-    ({"newest_before": "2026-11-27T01:00:00"}, "vol_finance.daily.2"),
-    ({"newest_before": "2026-11-27T01:30:00"}, "vol_finance.daily.3"),
-    ({"newest_before": "2026-11-27T03:00:00+01:00"}, "vol_finance.daily.3"),
-], ids=["newest", "by name", "by id", "newest before Z", "naive is UTC: a backup at that time is not before",
-        "naive is UTC", "offset"])
-def test_backup_selection(cbs, selection, expected):
-    run_ok(main, args(**selection))
-    assert writes(cbs)[0].body["restore"]["source"]["snapshot"] == "snap-" + expected
+    ("newest", 0), ("by name", 2), ("by id", 3),
+    ("newest before Z", 2), ("naive is UTC: a backup at that time is not before", 3), ("naive is UTC", 2),
+    ("offset", 2),
+])
+def test_backup_selection(emulator, fleet, selection, expected):
+    times = [b["creation-time"] for b in fleet.backups]
+    options = {
+        "newest": {},
+        "by name": {"backup": fleet.backups[2]["name"]},
+        "by id": {"backup": fleet.backups[3]["id"]},
+        "newest before Z": {"newest_before": iso(times[1] - 60000, 0)},
+        "naive is UTC: a backup at that time is not before": {"newest_before": iso(times[2])},
+        "naive is UTC": {"newest_before": iso(times[1] - 60000)},
+        "offset": {"newest_before": iso(times[1] - 60000, 1)},
+    }[selection]
+    emulator.run_ok("restore", **args(fleet, **options))
+    assert emulator.writes()[0]["body"]["restore"]["source"]["snapshot"] == fleet.backups[expected]["id"]
 
 
-def test_bad_newest_before_fails_naming_it_before_any_request(cbs):
-    result = run_fail(main, args(newest_before="27.11.2026 22:00"))
+def test_bad_newest_before_fails_naming_it_before_any_request(emulator, fleet):
+    emulator.clear_requests()
+    result = emulator.run_fail("restore", **args(fleet, newest_before="27.11.2026 22:00"))
+    assert result["error_code"] == "invalid_option"
     assert result["option"] == "newest_before" and "ISO 8601" in result["msg"]
-    assert cbs.calls == []
+    assert emulator.requests() == []
 
 
-def test_nothing_before_newest_before_fails_without_a_write(cbs):
-    result = run_fail(main, args(newest_before="2020-01-01T00:00:00Z"))
-    assert result["option"] == "newest_before" and writes(cbs) == []
+def test_nothing_before_newest_before_fails_without_a_write(emulator, fleet):
+    result = emulator.run_fail("restore", **args(fleet, newest_before="2020-01-01T00:00:00Z"))
+    assert result["error_code"] == "no_backup"
+    assert result["option"] == "newest_before" and emulator.writes() == []
 
 
-def test_unknown_backup_name_lists_the_newest_names(cbs):
-    result = run_fail(main, args(backup="vol_finance.daily.9"))
-    assert result["option"] == "backup"
-    assert result["msg"].endswith("newest: vol_finance.daily.4, vol_finance.daily.3, vol_finance.daily.2, "
-                                  "vol_finance.daily.1.")
-    assert writes(cbs) == []
+def test_unknown_backup_name_lists_the_newest_names(emulator, fleet):
+    result = emulator.run_fail("restore", **args(fleet, backup="daily.1999-01-01_0000"))
+    assert result["error_code"] == "backup_not_found" and result["option"] == "backup"
+    assert result["msg"].endswith("newest: " + ", ".join(b["name"] for b in fleet.backups[:5]) + ".")
+    assert emulator.writes() == []
 
 
-def test_backup_and_newest_before_are_mutually_exclusive(cbs):
-    result = run_fail(main, args(backup="vol_finance.daily.2", newest_before="2026-11-27T00:00:00Z"))
-    assert "mutually exclusive" in result["msg"] and cbs.calls == []
+def test_backup_and_newest_before_are_mutually_exclusive(emulator, fleet):
+    emulator.clear_requests()
+    result = emulator.run_fail("restore", **args(fleet, backup=fleet.backups[1]["name"],
+                                                 newest_before="2026-11-27T00:00:00Z"))
+    assert "mutually exclusive" in result["msg"] and emulator.requests() == []
 
 
-def test_target_environment_by_id_and_by_name_are_mutually_exclusive(cbs):
-    result = run_fail(main, args(target_working_environment_id=DR_ID, target_working_environment_name=DR_NAME))
-    assert "mutually exclusive" in result["msg"] and cbs.calls == []
+def test_target_environment_by_id_and_by_name_are_mutually_exclusive(emulator, fleet):
+    emulator.clear_requests()
+    result = emulator.run_fail("restore", **args(fleet, target_working_environment_id=fleet.other["id"],
+                                                 target_working_environment_name=fleet.other["name"]))
+    assert "mutually exclusive" in result["msg"] and emulator.requests() == []
 
 
 # --- idempotence ----------------------------------------------------------------------------------
 
-def test_rerun_after_the_restore_completed_is_unchanged(cbs):
-    first = run_ok(main, args())
-    cbs.calls.clear()
-    again = run_ok(main, args(_ansible_diff=True))
-    assert again["changed"] is False and writes(cbs) == []
-    assert again["volume"] == first["volume"] == restored_volume()
-    assert again["job"]["id"] == "job-1" and again["job"]["status"] == "COMPLETED"
-    assert again["diff"]["before"] == again["diff"]["after"] == restored_volume()
-    assert ("GET", STATUS_PATH) in requests(cbs)
+def test_rerun_after_the_restore_completed_is_unchanged(emulator, fleet):
+    first = emulator.run_ok("restore", **args(fleet))
+    emulator.clear_requests()
+    again = emulator.run_ok("restore", **args(fleet, _ansible_diff=True))
+    assert again["changed"] is False and emulator.writes() == []
+    assert again["volume"] == first["volume"]
+    assert identity(again["volume"]) == restored_record(emulator, fleet.we["id"], svm=fleet.svm)
+    assert again["job"]["id"] == first["job"]["id"] and again["job"]["status"] == "COMPLETED"
+    assert again["diff"]["before"] == again["diff"]["after"] == again["volume"]
+    assert ("GET", emulator.cbs_path("v1", "restore", "status")) in emulator.calls()
 
 
-def test_rerun_finds_a_restore_of_the_same_backup_named_by_id(cbs):
-    cbs.seed_restore("volume", source(), target())
-    result = run_ok(main, args(backup="snap-vol_finance.daily.4", _ansible_check_mode=True))
-    assert result["changed"] is False and result["job"]["id"] == "job-1"
-    assert gets_only(cbs)
+def test_rerun_finds_a_restore_of_the_same_backup_named_by_id(emulator, fleet):
+    job = start_restore(emulator, fleet)
+    emulator.advance(60)
+    result = emulator.run_ok("restore", **args(fleet, backup=fleet.newest["id"], _ansible_check_mode=True))
+    assert result["changed"] is False and result["job"]["id"] == job["id"]
+    assert emulator.writes() == []
 
 
-def test_a_running_matching_restore_is_followed_instead_of_started_again(cbs, clock):
-    job_id = cbs.seed_restore("volume", source(), target(), pending=2)
-    result = run_ok(main, args())
-    assert writes(cbs) == []
-    assert requests(cbs).count(("GET", job_path(job_id))) == 3
-    assert result["job"]["id"] == job_id and result["job"]["status"] == "COMPLETED"
-    assert result["volume"] == restored_volume()
-    assert clock.sleeps == [1.0, 1.5]
+def test_a_running_matching_restore_is_followed_instead_of_started_again(emulator, fleet):
+    job = start_restore(emulator, fleet)
+    result = emulator.run_ok("restore", **args(fleet))
+    assert emulator.writes() == []
+    assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == 3
+    assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
+    assert identity(result["volume"]) == restored_record(emulator, fleet.we["id"], svm=fleet.svm)
+    assert emulator.sleeps == [1.0, 1.5]
 
 
-def test_a_running_restore_of_another_backup_is_not_followed(cbs):
-    cbs.seed_restore("volume", source("snap-vol_finance.daily.1"), target(), pending=5)
-    run_ok(main, args())
-    assert [(c.method, c.path) for c in writes(cbs)] == [("POST", restore_path())]
+def test_a_running_restore_of_another_backup_is_not_followed(emulator, fleet):
+    start_restore(emulator, fleet, backup=fleet.backups[3])
+    emulator.run_ok("restore", **args(fleet, wait=False))
+    assert write_paths(emulator) == [("POST", restore_path(emulator))]
 
 
-def test_a_running_restore_whose_volume_already_exists_is_followed(cbs):
-    job_id = cbs.seed_restore("volume", source(), target(), pending=2, volume_early=True)
-    result = run_ok(main, args())
-    assert writes(cbs) == [] and result["job"]["id"] == job_id
-
-
-def test_existing_target_volume_not_from_this_restore_fails_naming_target_volume(cbs):
-    result = run_fail(main, args(target_volume="vol_taken"))
-    assert result["option"] == "target_volume"
-    assert result["msg"].startswith("target_volume: vol_taken already exists on SVM svm1 of prod-east")
+def test_existing_target_volume_not_from_this_restore_fails_naming_target_volume(emulator, fleet):
+    taken = fleet.taken["name"]
+    result = emulator.run_fail("restore", **args(fleet, target_volume=taken))
+    assert result["error_code"] == "target_exists" and result["option"] == "target_volume"
+    assert result["msg"].startswith("target_volume: {0} already exists on SVM {1} of {2}".format(
+        taken, fleet.svm, fleet.we["name"]))
     assert "allow_existing_target=true" in result["msg"]
-    assert writes(cbs) == []
+    assert emulator.writes() == []
 
 
-def test_existing_target_volume_restored_from_another_backup_fails(cbs):
-    cbs.seed_restore("volume", source("snap-vol_finance.daily.1"), target(volume="vol_taken"))
-    result = run_fail(main, args(target_volume="vol_taken"))
-    assert result["option"] == "target_volume" and writes(cbs) == []
+def test_existing_target_volume_restored_from_another_backup_fails(emulator, fleet):
+    start_restore(emulator, fleet, backup=fleet.backups[3], volume="vol_earlier")
+    emulator.advance(60)
+    result = emulator.run_fail("restore", **args(fleet, target_volume="vol_earlier"))
+    assert result["option"] == "target_volume" and emulator.writes() == []
 
 
-def test_allow_existing_target_accepts_the_volume_as_it_is(cbs):
-    result = run_ok(main, args(target_volume="vol_taken", allow_existing_target=True, _ansible_diff=True))
-    assert result["changed"] is False and writes(cbs) == []
-    assert result["volume"] == restored_volume("vol_taken")
+def test_allow_existing_target_accepts_the_volume_as_it_is(emulator, fleet):
+    taken = fleet.taken["name"]
+    result = emulator.run_ok("restore", **args(fleet, target_volume=taken, allow_existing_target=True,
+                                               _ansible_diff=True))
+    assert result["changed"] is False and emulator.writes() == []
+    assert identity(result["volume"]) == restored_record(emulator, fleet.we["id"], taken, svm=fleet.svm)
     assert result["diff"]["before"] == result["diff"]["after"]
     assert "job" not in result
 
 
-def test_a_volume_of_that_name_in_another_svm_is_no_obstacle(cbs):
-    cbs.add_volume(WE_ID, "vol_finance_restored", "svm2")
-    run_ok(main, args())
-    assert writes(cbs)[0].body["restore"]["target"]["svm"] == "svm1"
+def test_a_volume_of_that_name_in_another_svm_is_no_obstacle(emulator, fleet):
+    other_svm = next(v["svm"] for v in fleet.we["volume_list"] if v["svm"] != fleet.svm)
+    emulator.control("POST", "volumes", {"working_environment_id": fleet.we["id"], "name": RESTORED, "svm": other_svm})
+    emulator.run_ok("restore", **args(fleet))
+    assert emulator.writes()[0]["body"]["restore"]["target"]["svm"] == fleet.svm
 
 
-def test_a_file_restore_into_the_existing_volume_is_not_this_restore(cbs):
-    cbs.seed_restore("file", source(), target(volume="vol_taken"), paths=["/finance/budget.xlsx"])
-    result = run_fail(main, args(target_volume="vol_taken"))
+def test_a_file_restore_into_the_existing_volume_is_not_this_restore(emulator, fleet):
+    emulator.api("POST", "v3", "restore", json={"restore": {
+        "type": "file", "source": source(fleet), "target": target(fleet, fleet.taken["name"]),
+        "file": [{"inode": 1, "path": "/README.txt", "type": "file", "size": 1, "mtime": 0}]}})
+    emulator.advance(60)
+    assert restore_jobs(emulator, fleet, "restore-files")[-1]["status"] == "COMPLETED"
+    result = emulator.run_fail("restore", **args(fleet, target_volume=fleet.taken["name"]))
     assert result["option"] == "target_volume"
 
 
 # --- archive storage ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check mode"])
-def test_archived_backup_without_priority_fails_naming_it_before_any_write(cbs, check_mode):
-    cbs.backup("fs-vol_finance", "vol_finance.daily.4")["archived"] = True
-    result = run_fail(main, args(_ansible_check_mode=check_mode))
-    assert result["option"] == "archive_restore_priority"
-    assert "vol_finance.daily.4" in result["msg"] and "High, Standard or Low" in result["msg"]
-    assert writes(cbs) == []
+def test_archived_backup_without_priority_fails_naming_it_before_any_write(emulator, fleet, check_mode):
+    _fresh, archived = archive_all_but_a_fresh_backup(emulator, fleet)
+    result = emulator.run_fail("restore", **args(fleet, backup=archived["name"], _ansible_check_mode=check_mode))
+    assert result["error_code"] == "invalid_option" and result["option"] == "archive_restore_priority"
+    assert archived["name"] in result["msg"] and "High, Standard or Low" in result["msg"]
+    assert emulator.writes() == []
 
 
-def test_archive_priority_is_only_needed_for_an_archived_backup(cbs):
-    cbs.backup("fs-vol_finance", "vol_finance.daily.4")["archived"] = True
-    run_ok(main, args(backup="vol_finance.daily.3"))
-    assert "archive-restore-priority" not in writes(cbs)[0].body["restore"]
+def test_archive_priority_is_only_needed_for_an_archived_backup(emulator, fleet):
+    fresh, _archived = archive_all_but_a_fresh_backup(emulator, fleet)
+    emulator.run_ok("restore", **args(fleet))
+    body = emulator.writes()[0]["body"]["restore"]
+    assert body["source"]["snapshot"] == fresh["id"] and "archive-restore-priority" not in body
 
 
-def test_archive_priority_choices_are_checked_by_the_argument_spec(cbs):
-    result = run_fail(main, args(archive_restore_priority="Urgent"))
-    assert "archive_restore_priority" in result["msg"] and cbs.calls == []
+def test_archive_priority_choices_are_checked_by_the_argument_spec(emulator, fleet):
+    emulator.clear_requests()
+    result = emulator.run_fail("restore", **args(fleet, archive_restore_priority="Urgent"))
+    assert "archive_restore_priority" in result["msg"] and emulator.requests() == []
+
+
+# --- a restore whose volume shows before its job ends ----------------------------------------------
+# On BlueXP the new volume may be listed while the restore job still copies data; the emulator
+# creates it when the job completes, so this conversation is scripted.
+
+def test_a_running_restore_whose_volume_already_exists_is_followed(fake, module_transport, monkeypatch, clock):
+    monkeypatch.setattr(time, "sleep", clock.sleep)
+    monkeypatch.setattr(time, "monotonic", clock.monotonic)
+    we = {"id": "we-1", "name": "prod-east"}
+    backup = {"id": "snap-4", "name": "vol_finance.daily.4", "creation-time": 1795827600000}
+    restoring = {"id": "job-7", "status": "IN_PROGRESS", "error": "", "time": 1795900000000, "data": {"restore": {
+        "type": "volume",
+        "source": {"working-environment-id": "we-1", "volume-id": "fs-1", "snapshot": "snap-4"},
+        "target": {"working-environment-id": "we-1", "svm": "svm1", "volume-name": RESTORED}}}}
+    fake.add("GET", cbs_path("v1", "working-environment"), reply(200, {"working-environment": [we]}))
+    fake.add("GET", cbs_path("v1", "backup", "working-environment", "we-1", "volume"), reply(200, {"volume": [
+        {"file-system-id": "fs-1", "name": "vol_finance", "svm": "svm1", "backup-status": "ON"}]}))
+    fake.add("GET", cbs_path("v1", "backup", "working-environment", "we-1", "volume", "fs-1", "snapshot"),
+             reply(200, {"snapshot": [backup]}))
+    fake.add("GET", cbs_path("v1", "restore", "status"), reply(200, {"job": [restoring]}))
+    fake.add("GET", cbs_path("v1", "working-environment", "we-1", "volume"), reply(200, {"volume": [
+        {"name": RESTORED, "file-system-id": "fs-new", "svm": "svm1", "status": "online", "type": "rw"}]}))
+    fake.add("GET", cbs_path("v1", "job", "job-7"), reply(200, {"job": [restoring]}),
+             reply(200, {"job": [dict(restoring, status="COMPLETED")]}))
+    result = run_ok(restore.main, dict(token=STATIC_TOKEN, account_id=ACCOUNT, connector_id=CONNECTOR,
+                                       working_environment_name="prod-east", volume="vol_finance",
+                                       target_svm="svm1", target_volume=RESTORED))
+    assert [c.method for c in fake.api_calls if c.method != "GET"] == []
+    assert result["job"]["id"] == "job-7" and result["job"]["status"] == "COMPLETED"
+    assert result["volume"]["file_system_id"] == "fs-new"

@@ -5,57 +5,73 @@
 
 from __future__ import annotations
 
-import importlib
+import fnmatch
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_cbs import (
-    WE_ID,
-    WE_NAME,
-    module_args,
-    ontap_volume,
-    requests,
-)
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_recovery import (
-    MODULES,
-    explore_list_path,
-    explore_start_path,
-    install,
-    job_path,
-    load_module,
-)
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import run_fail, run_ok
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import load_module
 
-main = load_module("sfr_browse_info").main
+MODULE = "sfr_browse_info"
 
-VOL = "fs-vol_finance"
-NEWEST = "snap-vol_finance.daily.4"
-OLDER = "snap-vol_finance.daily.2"
-FILES = ["/top.txt", "/finance/readme.txt", "/finance/2026/budget.xlsx", "/finance/2026/forecast.xlsx",
-         "/finance/2026/notes.txt", "/hr/staff.xlsx", "/finance/2025/", "/empty/"]
+
+class Volume:
+    """A protected volume of the seeded fleet, its backups (newest first) and their file trees as the API lists them."""
+
+    def __init__(self, emulator, provider, name):
+        self.emulator = emulator
+        self.we = emulator.working_environment(provider=provider, backup_enabled=True)
+        self.name = name
+        self.id = next(v["id"] for v in self.we["volume_list"] if v["name"] == name)
+        self.backups = emulator.api("GET", "v1", "backup", "working-environment", self.we["id"], "volume", self.id,
+                                    "snapshot")["snapshot"]
+
+    def args(self, **extra):
+        return dict(dict(working_environment_name=self.we["name"], volume=self.name), **extra)
+
+    def list_path(self, backup_id=None):
+        return self.emulator.cbs_path("v1", "sfr", "working-environment", self.we["id"], "volume", self.id, "snapshot",
+                                      backup_id or self.backups[0]["id"], "file-explore", "list")
+
+    def start_path(self):
+        return self.emulator.cbs_path("v1", "sfr", "working-environment", self.we["id"], "volume", self.id,
+                                      "file-explore", "start")
+
+    def mount(self):
+        """Start the explore through the API and let it finish."""
+        self.emulator.api("POST", "v1", "sfr", "working-environment", self.we["id"], "volume", self.id,
+                          "file-explore", "start")
+        self.emulator.advance(60)
+
+    def listing(self, path, backup_id=None):
+        """Every entry of one directory, read through the API page by page."""
+        entries, page = [], 1
+        while page:
+            body = self.emulator.api("GET", "v1", "sfr", "working-environment", self.we["id"], "volume", self.id,
+                                     "snapshot", backup_id or self.backups[0]["id"], "file-explore", "list",
+                                     query={"path": path, "page": str(page), "limit": "500"})
+            entries += body["context"]
+            page = (body["pageConfig"].get("next") or {}).get("page")
+        return entries
+
+    def breadth_first(self, path, backup_id=None):
+        found, pending = [], [path]
+        while pending:
+            for entry in self.listing(pending.pop(0), backup_id):
+                found.append(entry)
+                if entry["type"] == "directory":
+                    pending.append(entry["path"])
+        return found
+
+    def listed(self, emulator, backup_id=None):
+        """The query of every listing request of the module, in order."""
+        return [{key: values[-1] for key, values in entry["query"].items()} for entry in emulator.requests()
+                if entry["path"] == self.list_path(backup_id)]
 
 
 @pytest.fixture
-def cbs(monkeypatch, retry_policy, clock):
-    api = install(monkeypatch, retry_policy, clock)
-    api.add_environment(volumes=[ontap_volume("vol_finance")])
-    api.activate_environment()
-    api.protect(VOL)
-    api.set_backups(VOL, {"vol_finance.daily.1": "2026-11-25T01:00:00Z", "vol_finance.daily.2": "2026-11-26T01:00:00Z",
-                          "vol_finance.daily.3": "2026-11-27T01:00:00Z", "vol_finance.daily.4": "2026-11-28T01:00:00Z"})
-    api.add_files(VOL, NEWEST, FILES)
-    api.add_files(VOL, OLDER, ["/finance/old-budget.xlsx"])
-    return api
-
-
-def args(**extra):
-    base = dict(working_environment_name=WE_NAME, volume="vol_finance")
-    base.update(extra)
-    return module_args(**base)
-
-
-def listed(api, snap=NEWEST):
-    return [c.query for c in api.api_calls if c.path == explore_list_path(VOL, snap)]
+def vol(emulator):
+    """vol_media_04 of aws-dr-01: five daily backups."""
+    return Volume(emulator, "AWS", "vol_media_04")
 
 
 def paths(entries):
@@ -63,122 +79,148 @@ def paths(entries):
 
 
 def test_module_imports():
-    importlib.import_module(MODULES + "sfr_browse_info")
+    assert callable(load_module(MODULE).main)
 
 
 # --- explore and list -----------------------------------------------------------------------------
 
-def test_explore_is_started_and_waited_for_before_the_listing(cbs, clock):
-    cbs.pending_polls = 1
-    result = run_ok(main, args(path="/finance"))
+@pytest.mark.emulator(job_duration_s=1)
+def test_explore_is_started_and_waited_for_before_the_listing(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/shared"))
     assert result["changed"] is False
-    assert paths(result["entries"]) == ["/finance/readme.txt", "/finance/2026", "/finance/2025"]
+    vol.mount()
+    assert paths(result["entries"]) == paths(vol.listing("/shared"))
     assert result["truncated"] is False
-    sent = requests(cbs)
-    start = sent.index(("POST", explore_start_path(VOL)))
-    polls = [i for i, r in enumerate(sent) if r == ("GET", job_path("job-1"))]
-    first_list = sent.index(("GET", explore_list_path(VOL, NEWEST)))
+    sent = emulator.calls()
+    start = sent.index(("POST", vol.start_path()))
+    polls = [i for i, (method, path) in enumerate(sent) if method == "GET" and "/api/v1/job/" in path]
+    first_list = sent.index(("GET", vol.list_path()))
     assert start < polls[0] < polls[-1] < first_list and len(polls) == 2
-    assert clock.sleeps == [1.0]
-    assert [m for m, _p in sent].count("POST") == 1
+    assert emulator.sleeps == [1.0]
+    assert [method for method, _path in sent].count("POST") == 1
 
 
-def test_entries_keep_the_api_fields(cbs):
-    result = run_ok(main, args(path="/finance/2026", pattern="budget*"))
-    assert result["entries"] == [cbs.entry(VOL, NEWEST, "/finance/2026/budget.xlsx")]
+def test_a_rerun_finds_the_backups_mounted_and_starts_nothing(emulator, vol):
+    first = emulator.run_ok(MODULE, **vol.args(path="/shared"))
+    emulator.clear_requests()
+    again = emulator.run_ok(MODULE, **vol.args(path="/shared"))
+    assert again == first
+    assert emulator.writes() == []
+
+
+def test_entries_keep_the_api_fields(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/shared", pattern="holidays*"))
+    [entry] = [e for e in vol.listing("/shared") if e["name"] == "holidays.xlsx"]
+    assert result["entries"] == [entry]
     assert set(result["entries"][0]) == {"inode", "name", "path", "type", "size", "mtime"}
 
 
-def test_the_backup_browsed_is_returned(cbs):
-    result = run_ok(main, args())
-    assert result["backup"]["id"] == NEWEST and result["backup"]["name"] == "vol_finance.daily.4"
-    assert result["backup"]["volume_name"] == "vol_finance" and result["backup"]["volume_id"] == VOL
-    assert result["backup"]["working_environment_id"] == WE_ID
-    assert listed(cbs) == [{"path": "/", "limit": "500"}]
+def test_the_backup_browsed_is_returned(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args())
+    newest = vol.backups[0]
+    assert result["backup"]["id"] == newest["id"] and result["backup"]["name"] == newest["name"]
+    assert result["backup"]["volume_name"] == vol.name and result["backup"]["volume_id"] == vol.id
+    assert result["backup"]["working_environment_id"] == vol.we["id"]
+    assert vol.listed(emulator) == [{"path": "/", "limit": "500"}]
 
 
-def test_check_mode_lists_the_same(cbs):
-    assert run_ok(main, args(_ansible_check_mode=True)) == run_ok(main, args())
+def test_check_mode_lists_the_same(emulator, vol):
+    assert emulator.run_ok(MODULE, **vol.args(_ansible_check_mode=True)) == emulator.run_ok(MODULE, **vol.args())
 
 
-def test_an_explore_that_answers_without_a_job_is_not_polled(cbs):
-    cbs.explore_returns_job = False
-    result = run_ok(main, args())
-    assert len(result["entries"]) == 4
-    assert not any(p.startswith(job_path("")) for _m, p in requests(cbs))
+def test_an_explore_that_answers_without_a_job_is_not_polled(emulator, vol):
+    vol.mount()
+    # A Connector without the status route, whose start answers 202 without a job id.
+    emulator.add_fault(method="GET", path="/file-explore/status$", status=404, message="Not Found")
+    emulator.add_fault(method="POST", path="/file-explore/start$", status=202, message="Accepted")
+    result = emulator.run_ok(MODULE, **vol.args())
+    assert paths(result["entries"]) == paths(vol.listing("/"))
+    assert ("POST", vol.start_path()) in emulator.calls()
+    assert not any("/api/v1/job/" in path for _method, path in emulator.calls())
 
 
-@pytest.mark.parametrize("selection, snap", [
-    ({"backup": "vol_finance.daily.2"}, OLDER),
-    ({"backup": OLDER}, OLDER),
-    ({"newest_before": "2026-11-27T00:00:00Z"}, OLDER),
-    ({"newest_before": "2026-11-26T12:00:00"}, OLDER),
-], ids=["by name", "by id", "newest before Z", "newest before naive UTC"])
-def test_the_chosen_backup_is_listed(cbs, selection, snap):
-    result = run_ok(main, args(path="/finance", **selection))
-    assert paths(result["entries"]) == ["/finance/old-budget.xlsx"]
-    assert result["backup"]["id"] == snap
-    assert listed(cbs) == []
+@pytest.mark.parametrize("selection", ["by name", "by id", "newest before Z", "newest before naive UTC"])
+def test_the_chosen_backup_is_listed(emulator, vol, selection):
+    chosen = vol.backups[2]  # taken 2023-11-12T20:13:20Z
+    options = {"by name": {"backup": chosen["name"]}, "by id": {"backup": chosen["id"]},
+               "newest before Z": {"newest_before": "2023-11-13T00:00:00Z"},
+               "newest before naive UTC": {"newest_before": "2023-11-12T21:00:00"}}[selection]
+    result = emulator.run_ok(MODULE, **vol.args(path="/logs", **options))
+    assert result["backup"]["id"] == chosen["id"]
+    vol.mount()
+    assert paths(result["entries"]) == paths(vol.listing("/logs", chosen["id"]))
+    assert paths(result["entries"]) != paths(vol.listing("/logs")), "/logs gains a file with every backup"
+    assert vol.listed(emulator) == []
 
 
 # --- pages ----------------------------------------------------------------------------------------
 
-def test_a_directory_spanning_several_pages_is_read_to_the_end(cbs):
-    cbs.page_limit = 2
-    cbs.add_files(VOL, NEWEST, ["/many/f{0}.log".format(i) for i in range(7)])
-    result = run_ok(main, args(path="/many"))
-    assert paths(result["entries"]) == ["/many/f{0}.log".format(i) for i in range(7)]
-    assert listed(cbs) == [{"path": "/many", "limit": "500"},
-                           {"path": "/many", "page": "2", "limit": "2"},
-                           {"path": "/many", "page": "3", "limit": "2"},
-                           {"path": "/many", "page": "4", "limit": "2"}]
+def test_a_directory_spanning_several_pages_is_read_to_the_end(emulator):
+    large = Volume(emulator, "GCP", "vol_logs_02")  # its /scans holds thousands of entries
+    result = emulator.run_ok(MODULE, **large.args(path="/scans", max_entries=100000))
+    large.mount()
+    expected = large.listing("/scans")
+    assert len(expected) > 1000
+    assert paths(result["entries"]) == paths(expected) and result["truncated"] is False
+    pages = large.listed(emulator)
+    assert pages[0] == {"path": "/scans", "limit": "500"}
+    assert pages[1:] == [{"path": "/scans", "page": str(n), "limit": "500"} for n in range(2, len(pages) + 1)]
+    assert len(pages) == -(-len(expected) // 500)
 
 
 # --- recursion, limits and patterns ---------------------------------------------------------------
 
-def test_recursive_listing_is_breadth_first(cbs):
-    cbs.page_limit = 2
-    result = run_ok(main, args(recursive=True))
-    assert paths(result["entries"]) == [
-        "/top.txt", "/finance", "/hr", "/empty",
-        "/finance/readme.txt", "/finance/2026", "/finance/2025", "/hr/staff.xlsx",
-        "/finance/2026/budget.xlsx", "/finance/2026/forecast.xlsx", "/finance/2026/notes.txt"]
+def test_recursive_listing_is_breadth_first(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/projects", recursive=True, max_entries=100000))
+    vol.mount()
+    expected = vol.breadth_first("/projects")
+    assert any(e["type"] == "directory" for e in vol.listing("/projects")), "the tree has levels"
+    assert paths(result["entries"]) == paths(expected)
     assert result["truncated"] is False
 
 
-def test_recursive_listing_below_a_path(cbs):
-    result = run_ok(main, args(path="/finance", recursive=True))
-    assert paths(result["entries"]) == ["/finance/readme.txt", "/finance/2026", "/finance/2025",
-                                        "/finance/2026/budget.xlsx", "/finance/2026/forecast.xlsx",
-                                        "/finance/2026/notes.txt"]
+def test_recursive_listing_below_a_path(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/shared", recursive=True))
+    vol.mount()
+    assert paths(result["entries"]) == paths(vol.breadth_first("/shared"))
 
 
-@pytest.mark.parametrize("max_entries, count, truncated", [
-    (1, 1, True), (5, 5, True), (10, 10, True), (11, 11, False), (1000, 11, False)])
-def test_max_entries_cuts_the_listing_and_says_so(cbs, max_entries, count, truncated):
-    result = run_ok(main, args(recursive=True, max_entries=max_entries))
+@pytest.mark.parametrize("cut", ["one", "five", "all but one", "all", "more than all"])
+def test_max_entries_cuts_the_listing_and_says_so(emulator, vol, cut):
+    vol.mount()
+    total = len(vol.breadth_first("/shared"))
+    max_entries, count, truncated = {"one": (1, 1, True), "five": (5, 5, True),
+                                     "all but one": (total - 1, total - 1, True), "all": (total, total, False),
+                                     "more than all": (1000, total, False)}[cut]
+    result = emulator.run_ok(MODULE, **vol.args(path="/shared", recursive=True, max_entries=max_entries))
     assert len(result["entries"]) == count and result["truncated"] is truncated
 
 
-def test_max_entries_on_one_directory(cbs):
-    result = run_ok(main, args(max_entries=2))
-    assert paths(result["entries"]) == ["/top.txt", "/finance"] and result["truncated"] is True
+def test_max_entries_on_one_directory(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(max_entries=2))
+    vol.mount()
+    assert paths(result["entries"]) == paths(vol.listing("/")[:2]) and result["truncated"] is True
 
 
-def test_pattern_filters_names_in_the_whole_tree(cbs):
-    result = run_ok(main, args(recursive=True, pattern="*.xlsx"))
-    assert paths(result["entries"]) == ["/hr/staff.xlsx", "/finance/2026/budget.xlsx", "/finance/2026/forecast.xlsx"]
+def test_pattern_filters_names_in_the_whole_tree(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/projects", recursive=True, pattern="*.py"))
+    vol.mount()
+    expected = [e for e in vol.breadth_first("/projects") if fnmatch.fnmatchcase(e["name"], "*.py")]
+    assert len(expected) > 2
+    assert paths(result["entries"]) == paths(expected)
     assert result["truncated"] is False
 
 
-def test_pattern_and_max_entries_count_matches(cbs):
-    result = run_ok(main, args(recursive=True, pattern="*.xlsx", max_entries=2))
-    assert paths(result["entries"]) == ["/hr/staff.xlsx", "/finance/2026/budget.xlsx"]
+def test_pattern_and_max_entries_count_matches(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/projects", recursive=True, pattern="*.py", max_entries=2))
+    vol.mount()
+    expected = [e for e in vol.breadth_first("/projects") if fnmatch.fnmatchcase(e["name"], "*.py")]
+    assert paths(result["entries"]) == paths(expected[:2])
     assert result["truncated"] is True
 
 
-def test_pattern_matching_nothing(cbs):
-    result = run_ok(main, args(recursive=True, pattern="*.pdf"))
+def test_pattern_matching_nothing(emulator, vol):
+    result = emulator.run_ok(MODULE, **vol.args(path="/shared", recursive=True, pattern="*.nothing"))
     assert result["entries"] == [] and result["truncated"] is False
 
 
@@ -191,34 +233,37 @@ def test_pattern_matching_nothing(cbs):
     ({"max_entries": -5}, "max_entries"),
     ({"newest_before": "tomorrow"}, "newest_before"),
 ])
-def test_bad_input_fails_before_any_request(cbs, options, option):
-    result = run_fail(main, args(**options))
+def test_bad_input_fails_before_any_request(emulator, vol, options, option):
+    result = emulator.run_fail(MODULE, **vol.args(**options))
     assert result["option"] == option and option in result["msg"]
-    assert cbs.calls == []
+    assert emulator.requests() == []
 
 
-def test_a_directory_not_in_the_backup_fails_with_the_api_message(cbs):
-    result = run_fail(main, args(path="/nope"))
-    assert "no such directory: /nope" in result["msg"] and result["status"] == 404
+def test_a_directory_not_in_the_backup_fails_with_the_api_message(emulator, vol):
+    result = emulator.run_fail(MODULE, **vol.args(path="/nope"))
+    assert "/nope" in result["msg"] and result["status"] == 404
 
 
-def test_explore_that_does_not_finish_in_time_fails_naming_the_job(cbs, clock):
-    cbs.pending_polls = 1000
-    result = run_fail(main, args(wait_timeout=20))
-    assert result["job_ids"] == ["job-1"] and "job_info" in result["msg"]
-    assert sum(clock.sleeps) == 20
-    assert listed(cbs) == []
+def test_explore_that_does_not_finish_in_time_fails_naming_the_job(emulator, vol):
+    emulator.add_job_fault(job_type="file-explore", outcome="stuck")
+    result = emulator.run_fail(MODULE, **vol.args(wait_timeout=20))
+    [job_id] = result["job_ids"]
+    assert job_id in [job["id"] for job in emulator.control("GET", "jobs")["jobs"] if job["type"] == "file-explore"]
+    assert "job_info" in result["msg"] and result["error_code"] == "job_timeout"
+    assert sum(emulator.sleeps) == 20
+    assert vol.listed(emulator) == []
 
 
-def test_explore_that_fails_fails_the_task(cbs):
-    cbs.job_failure = "Restore instance could not be deployed"
-    result = run_fail(main, args())
+def test_explore_that_fails_fails_the_task(emulator, vol):
+    emulator.add_job_fault(job_type="file-explore", outcome="fail", error="Restore instance could not be deployed")
+    result = emulator.run_fail(MODULE, **vol.args())
     assert "Restore instance could not be deployed" in result["msg"]
-    assert listed(cbs) == []
+    assert vol.listed(emulator) == []
 
 
-def test_volume_without_backups_fails_naming_volume(cbs):
-    cbs.snapshots[(WE_ID, VOL)] = []
-    result = run_fail(main, args())
+def test_volume_without_backups_fails_naming_volume(emulator, vol):
+    empty = next(v for v in vol.we["volume_list"] if v["backups"] == 0)
+    result = emulator.run_fail(MODULE, **vol.args(volume=empty["name"]))
     assert result["option"] == "volume" and "no backup" in result["msg"]
-    assert not any(m == "POST" for m, _p in requests(cbs))
+    assert result["error_code"] == "no_backup"
+    assert emulator.writes() == []

@@ -3,300 +3,333 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+"""bluexp.cloud_backup.sfr_restore (files and folders from a backup) against the emulator's file trees."""
+
 from __future__ import annotations
 
-import importlib
+import math
+import types
+from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_cbs import (
-    WE_ID,
-    WE_NAME,
-    module_args,
-    ontap_volume,
-    requests,
-    writes,
-)
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_recovery import (
-    MODULES,
-    explore_list_path,
-    explore_start_path,
-    install,
-    job_path,
-    load_module,
-    restore_path,
-)
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import run_fail, run_module, run_ok
+# No scheduled backup lands while a test moves the clock.
+pytestmark = pytest.mark.emulator(backup_interval_s=0)
 
-main = load_module("sfr_restore").main
 
-VOL = "fs-vol_finance"
-NEWEST = "snap-vol_finance.daily.4"
-OLDER = "snap-vol_finance.daily.2"
-BUDGET = "/finance/2026/budget.xlsx"
-FORECAST = "/finance/2026/forecast.xlsx"
-README = "/finance/readme.txt"
-DR_ID = "we-2"
-DR_NAME = "dr-west"
+def live_names(emulator, we_id, volume, path):
+    """Names in a directory of the live volume (its file tree outside any backup)."""
+    return [e["name"] for e in emulator.api("GET", "v1", "working-environment", we_id, "volume", volume["id"], "list",
+                                            query={"svm": volume["svm"], "path": path})["context"]]
 
 
 @pytest.fixture
-def cbs(monkeypatch, retry_policy, clock):
-    api = install(monkeypatch, retry_policy, clock)
-    api.add_environment(volumes=[ontap_volume("vol_finance"), ontap_volume("vol_scratch", "svm2")])
-    api.add_environment(DR_ID, DR_NAME, volumes=[ontap_volume("vol_dr", "svm_dr")])
-    api.activate_environment()
-    api.protect(VOL)
-    api.set_backups(VOL, {"vol_finance.daily.1": "2026-11-25T01:00:00Z", "vol_finance.daily.2": "2026-11-26T01:00:00Z",
-                          "vol_finance.daily.3": "2026-11-27T01:00:00Z", "vol_finance.daily.4": "2026-11-28T01:00:00Z"})
-    api.add_files(VOL, NEWEST, ["/top.txt", README, BUDGET, FORECAST, "/finance/2026/notes.txt", "/finance/2025/"])
-    api.add_files(VOL, OLDER, [BUDGET, FORECAST])
-    return api
+def fleet(emulator):
+    """The AWS working environment's protected volume with the most backups, three files of its tree in
+    two folders and a folder, another volume like it in another SVM, and the on-premises working environment."""
+    we = emulator.working_environment(provider="AWS", backup_enabled=True)
+    volume = max((v for v in we["volume_list"] if v["backup_status"] == "ON"), key=lambda v: v["backups"])
+    backups = emulator.api("GET", "v1", "backup", "working-environment", we["id"], "volume", volume["id"],
+                           "snapshot")["snapshot"]
+    home = "/home/" + live_names(emulator, we["id"], volume, "/home")[0]
+    other_svm = next(v["svm"] for v in we["volume_list"] if v["svm"] != volume["svm"])
+    scratch = emulator.control("POST", "volumes", {"working_environment_id": we["id"], "name": "vol_scratch",
+                                                   "svm": other_svm, "like": volume["id"]})
+    seeded = {j["id"] for j in emulator.control("GET", "jobs")["jobs"]}
+    return types.SimpleNamespace(
+        we=we, volume=volume, backups=backups, newest=backups[0], older=backups[2], seeded=seeded,
+        notes=home + "/notes.md", todo=home + "/todo.txt", readme="/README.txt", home=home,
+        folder=home + "/documents", scratch=scratch, onprem=emulator.working_environment(provider="ONPREM"),
+        bucket=emulator.api("GET", "v1", "backup", "working-environment", we["id"])["bucket"])
 
 
-def args(files=(BUDGET, FORECAST), **extra):
-    base = dict(working_environment_name=WE_NAME, volume="vol_finance", files=list(files))
-    base.update(extra)
-    return module_args(**base)
+def args(fleet, files=None, **extra):
+    return dict(dict(working_environment_name=fleet.we["name"], volume=fleet.volume["name"], svm=fleet.volume["svm"],
+                     files=list(files or (fleet.notes, fleet.todo))), **extra)
 
 
-def source(snapshot=NEWEST):
-    return {"working-environment-id": WE_ID, "working-environment-name": WE_NAME,
-            "bucket": "netapp-backup-" + WE_ID, "volume-name": "vol_finance", "volume-id": VOL, "snapshot": snapshot}
+def source(fleet, backup=None):
+    return {"working-environment-id": fleet.we["id"], "working-environment-name": fleet.we["name"],
+            "bucket": fleet.bucket, "volume-name": fleet.volume["name"], "volume-id": fleet.volume["id"],
+            "snapshot": (backup or fleet.newest)["id"]}
 
 
-def target(**extra):
-    block = {"working-environment-id": WE_ID, "working-environment-name": WE_NAME, "svm": "svm1",
-             "volume-name": "vol_finance"}
-    block.update(extra)
-    return block
+def target(fleet, **extra):
+    return dict({"working-environment-id": fleet.we["id"], "working-environment-name": fleet.we["name"],
+                 "svm": fleet.volume["svm"], "volume-name": fleet.volume["name"]}, **extra)
 
 
-def file_item(api, path, snap=NEWEST):
-    found = api.entry(VOL, snap, path)
-    return {k: found[k] for k in ("inode", "path", "type", "size", "mtime")}
+def sfr_path(emulator, fleet, *rest):
+    return emulator.cbs_path("v1", "sfr", "working-environment", fleet.we["id"], "volume", fleet.volume["id"], *rest)
 
 
-def restore_writes(api):
-    return [c for c in writes(api) if c.path == restore_path()]
+def start_path(emulator, fleet):
+    return sfr_path(emulator, fleet, "file-explore", "start")
 
 
-def listed(api, snap=NEWEST):
-    return [c.query["path"] for c in api.api_calls if c.path == explore_list_path(VOL, snap)]
+def list_path(emulator, fleet, backup=None):
+    return sfr_path(emulator, fleet, "snapshot", (backup or fleet.newest)["id"], "file-explore", "list")
+
+
+def file_item(emulator, fleet, path, backup=None):
+    """The entry of `path` in the backup as the explore lists it, as a restore request carries it."""
+    parent, name = path.rsplit("/", 1)
+    listing = emulator.api("GET", "v1", "sfr", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
+                           "snapshot", (backup or fleet.newest)["id"], "file-explore", "list",
+                           query={"path": parent or "/", "limit": "10000"})["context"]
+    found = next(e for e in listing if e["name"] == name)
+    return {key: found[key] for key in ("inode", "path", "type", "size", "mtime")}
+
+
+def restore_writes(emulator):
+    return [w for w in emulator.writes() if w["path"] == emulator.cbs_path("v3", "restore")]
+
+
+def listed(emulator, fleet, backup=None):
+    return [r["query"]["path"][0] for r in emulator.requests() if r["path"] == list_path(emulator, fleet, backup)]
+
+
+def restore_jobs(emulator, fleet):
+    return [j for j in emulator.control("GET", "jobs")["jobs"]
+            if j["type"] == "restore-files" and j["id"] not in fleet.seeded]
 
 
 def ok(*paths):
     return [{"path": p, "status": "SUCCESS", "error": None} for p in paths]
 
 
-def test_module_imports():
-    importlib.import_module(MODULES + "sfr_restore")
+def start_restore(emulator, fleet, paths):
+    """A file restore started by another run; it runs until the clock moves."""
+    emulator.api("POST", "v3", "restore", json={"restore": {
+        "type": "file", "source": source(fleet), "target": target(fleet), "skip-file-rename": False,
+        "file": [{"inode": 1, "path": p, "type": "file", "size": 1, "mtime": 0} for p in paths]}})
+    return restore_jobs(emulator, fleet)[-1]
 
 
 # --- the request ----------------------------------------------------------------------------------
 
-def test_restore_sends_the_entries_found_in_the_backup(cbs, clock):
-    cbs.pending_polls = 1
-    result = run_ok(main, args(files=["finance/2026/budget.xlsx", "/finance//2026/./forecast.xlsx/",
-                                      {"path": README, "name": "readme.txt", "inode": 999}]))
-    assert [(c.method, c.path) for c in writes(cbs)] == [("POST", explore_start_path(VOL)), ("POST", restore_path())]
-    assert writes(cbs)[1].body == {"restore": {
-        "type": "file", "source": source(), "target": target(),
-        "file": [file_item(cbs, BUDGET), file_item(cbs, FORECAST), file_item(cbs, README)],
+def test_restore_sends_the_entries_found_in_the_backup(emulator, fleet):
+    result = emulator.run_ok("sfr_restore", **args(fleet, files=[
+        fleet.notes.lstrip("/"), fleet.todo.replace("/home/", "/home//").replace("/todo", "/./todo") + "/",
+        {"path": fleet.readme, "name": "README.txt", "inode": 999}]))
+    assert [(w["method"], w["path"]) for w in emulator.writes()] == [
+        ("POST", start_path(emulator, fleet)), ("POST", emulator.cbs_path("v3", "restore"))]
+    assert emulator.writes()[1]["body"] == {"restore": {
+        "type": "file", "source": source(fleet), "target": target(fleet),
+        "file": [file_item(emulator, fleet, p) for p in (fleet.notes, fleet.todo, fleet.readme)],
         "skip-file-rename": False}}
     assert result["changed"] is True
-    assert result["files"] == ok(BUDGET, FORECAST, README)
-    assert result["job"]["id"] == "job-2" and result["job"]["status"] == "COMPLETED"
-    assert result["source_backup"]["id"] == NEWEST and result["source_backup"]["volume_name"] == "vol_finance"
-    assert listed(cbs) == ["/finance/2026", "/finance"], "each parent directory listed once"
-    sent = requests(cbs)
-    assert sent.index(("GET", explore_list_path(VOL, NEWEST))) > sent.index(("POST", explore_start_path(VOL)))
-    assert clock.sleeps == [1.0, 1.0]
+    assert result["files"] == ok(fleet.notes, fleet.todo, fleet.readme)
+    [job] = restore_jobs(emulator, fleet)
+    assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
+    assert result["source_backup"]["id"] == fleet.newest["id"]
+    assert result["source_backup"]["volume_name"] == fleet.volume["name"]
+    assert listed(emulator, fleet) == [fleet.home, "/"], "each parent directory listed once"
+    sent = emulator.calls()
+    assert sent.index(("GET", list_path(emulator, fleet))) > sent.index(("POST", start_path(emulator, fleet)))
+    assert emulator.sleeps == [1.0, 1.5, 1.0, 1.5], "the explore job, then the restore job, each of 2 seconds"
+    assert "notes (restored).md" in live_names(emulator, fleet.we["id"], fleet.volume, fleet.home)
 
 
-def test_entries_are_found_across_the_pages_of_their_directory(cbs):
-    cbs.page_limit = 1
-    run_ok(main, args(files=["/finance/2026/notes.txt"]))
-    assert restore_writes(cbs)[0].body["restore"]["file"] == [file_item(cbs, "/finance/2026/notes.txt")]
-    assert listed(cbs) == ["/finance/2026"] * 3
+def test_entries_are_found_across_the_pages_of_their_directory(emulator):
+    # A volume whose tree has a folder of thousands of entries: more than one page of the listing.
+    we = emulator.working_environment(provider="GCP", backup_enabled=True)
+    volume = next(v for v in we["volume_list"] if v["large_directory"] and v["backups"])
+    last = live_names(emulator, we["id"], volume, "/scans")[-1]
+    emulator.run_ok("sfr_restore", working_environment_name=we["name"], volume=volume["name"], svm=volume["svm"],
+                    files=["/scans/" + last])
+    [write] = [w for w in emulator.writes() if w["path"] == emulator.cbs_path("v3", "restore")]
+    assert [f["path"] for f in write["body"]["restore"]["file"]] == ["/scans/" + last]
+    pages = [r["query"] for r in emulator.requests() if r["path"].endswith("/file-explore/list")]
+    size = int(pages[0]["limit"][0])
+    total = len(live_names(emulator, we["id"], volume, "/scans"))
+    assert [q["path"][0] for q in pages] == ["/scans"] * math.ceil(total / size) and len(pages) >= 2
 
 
-def test_a_path_given_twice_is_restored_once(cbs):
-    run_ok(main, args(files=["/top.txt", "top.txt", {"path": "//top.txt"}]))
-    assert [f["path"] for f in restore_writes(cbs)[0].body["restore"]["file"]] == ["/top.txt"]
+def test_a_path_given_twice_is_restored_once(emulator, fleet):
+    emulator.run_ok("sfr_restore", **args(fleet, files=["/README.txt", "README.txt", {"path": "//README.txt"}]))
+    assert [f["path"] for f in restore_writes(emulator)[0]["body"]["restore"]["file"]] == ["/README.txt"]
 
 
-def test_a_folder_is_sent_as_a_directory_entry(cbs):
-    run_ok(main, args(files=["/finance/2025/"]))
-    [item] = restore_writes(cbs)[0].body["restore"]["file"]
-    assert item == file_item(cbs, "/finance/2025") and item["type"] == "DIRECTORY"
+def test_a_folder_is_sent_as_a_directory_entry(emulator, fleet):
+    emulator.run_ok("sfr_restore", **args(fleet, files=[fleet.folder + "/"]))
+    [item] = restore_writes(emulator)[0]["body"]["restore"]["file"]
+    assert item == file_item(emulator, fleet, fleet.folder) and item["type"].lower() == "directory"
 
 
 @pytest.mark.parametrize("overwrite", [False, True])
-def test_overwrite_is_sent_as_skip_file_rename(cbs, overwrite):
-    run_ok(main, args(overwrite=overwrite))
-    assert restore_writes(cbs)[0].body["restore"]["skip-file-rename"] is overwrite
+def test_overwrite_is_sent_as_skip_file_rename(emulator, fleet, overwrite):
+    emulator.run_ok("sfr_restore", **args(fleet, overwrite=overwrite))
+    assert restore_writes(emulator)[0]["body"]["restore"]["skip-file-rename"] is overwrite
+    restored = live_names(emulator, fleet.we["id"], fleet.volume, fleet.home)
+    assert ("notes (restored).md" in restored) is not overwrite
 
 
-def test_restore_to_another_volume_and_folder(cbs):
-    run_ok(main, args(target_volume="vol_scratch", target_svm="svm2", target_path="/restored"))
-    assert restore_writes(cbs)[0].body["restore"]["target"] == target(**{"svm": "svm2", "volume-name": "vol_scratch",
-                                                                         "path": "/restored"})
+def test_restore_to_another_volume_and_folder(emulator, fleet):
+    emulator.run_ok("sfr_restore", **args(fleet, target_volume="vol_scratch", target_svm=fleet.scratch["svm"],
+                                          target_path="/restored"))
+    assert restore_writes(emulator)[0]["body"]["restore"]["target"] == target(
+        fleet, **{"svm": fleet.scratch["svm"], "volume-name": "vol_scratch", "path": "/restored"})
+    assert live_names(emulator, fleet.we["id"], fleet.scratch, "/restored") == ["notes.md", "todo.txt"]
 
 
-def test_restore_to_another_working_environment(cbs):
-    run_ok(main, args(target_working_environment_name=DR_NAME, target_volume="vol_dr", target_svm="svm_dr"))
-    body = restore_writes(cbs)[0].body["restore"]
-    assert body["source"] == source()
-    assert body["target"] == {"working-environment-id": DR_ID, "working-environment-name": DR_NAME,
-                              "svm": "svm_dr", "volume-name": "vol_dr"}
+def test_restore_to_another_working_environment(emulator, fleet):
+    # The target: a volume restored from this one on the on-premises environment, so its language matches.
+    svm = emulator.api("GET", "v1", "working-environment", fleet.onprem["id"], "svm")["svm"][0]["name"]
+    emulator.api("POST", "v3", "restore", json={"restore": {"type": "volume", "source": source(fleet), "target": {
+        "working-environment-id": fleet.onprem["id"], "working-environment-name": fleet.onprem["name"], "svm": svm,
+        "volume-name": "vol_dr"}}})
+    emulator.advance(60)
+    emulator.clear_requests()
+    emulator.run_ok("sfr_restore", **args(fleet, target_working_environment_name=fleet.onprem["name"],
+                                          target_volume="vol_dr", target_svm=svm))
+    body = restore_writes(emulator)[0]["body"]["restore"]
+    assert body["source"] == source(fleet)
+    assert body["target"] == {"working-environment-id": fleet.onprem["id"],
+                              "working-environment-name": fleet.onprem["name"], "svm": svm, "volume-name": "vol_dr"}
 
 
-@pytest.mark.parametrize("selection", [{"backup": "vol_finance.daily.2"}, {"newest_before": "2026-11-26T12:00:00Z"},
-                                       {"newest_before": "2026-11-26T12:00:00"}],
-                         ids=["by name", "newest before Z", "newest before naive UTC"])
-def test_files_come_from_the_chosen_backup(cbs, selection):
-    run_ok(main, args(files=[BUDGET], **selection))
-    body = restore_writes(cbs)[0].body["restore"]
-    assert body["source"]["snapshot"] == OLDER
-    assert body["file"] == [file_item(cbs, BUDGET, OLDER)]
+@pytest.mark.parametrize("selection", ["by name", "newest before Z", "newest before naive UTC"])
+def test_files_come_from_the_chosen_backup(emulator, fleet, selection):
+    before = datetime.fromtimestamp(fleet.backups[1]["creation-time"] / 1000 - 60, timezone.utc)
+    options = {"by name": {"backup": fleet.older["name"]},
+               "newest before Z": {"newest_before": before.strftime("%Y-%m-%dT%H:%M:%SZ")},
+               "newest before naive UTC": {"newest_before": before.strftime("%Y-%m-%dT%H:%M:%S")}}[selection]
+    emulator.run_ok("sfr_restore", **args(fleet, files=[fleet.notes], **options))
+    body = restore_writes(emulator)[0]["body"]["restore"]
+    assert body["source"]["snapshot"] == fleet.older["id"]
+    assert body["file"] == [file_item(emulator, fleet, fleet.notes, fleet.older)]
+    assert listed(emulator, fleet, fleet.older) == [fleet.home]
 
 
-def test_without_wait_the_job_id_is_returned(cbs, clock):
-    cbs.pending_polls = 3
-    result = run_ok(main, args(wait=False))
-    assert result["changed"] is True and result["job"] == {"id": "job-2", "status": "PENDING"}
+def test_without_wait_the_job_id_is_returned(emulator, fleet):
+    result = emulator.run_ok("sfr_restore", **args(fleet, wait=False))
+    [job] = restore_jobs(emulator, fleet)
+    assert result["changed"] is True and result["job"] == {"id": job["id"], "status": "PENDING"}
     assert [f["status"] for f in result["files"]] == ["PENDING", "PENDING"]
-    assert ("GET", job_path("job-2")) not in requests(cbs)
+    assert ("GET", emulator.cbs_path("v1", "job", job["id"])) not in emulator.calls()
 
 
 # --- results per file -----------------------------------------------------------------------------
 
-def test_a_failed_batch_fails_the_task_listing_the_file_and_its_error(cbs):
-    cbs.file_failures[FORECAST] = "Permission denied on the target folder"
-    result = run_fail(main, args(files=[BUDGET, FORECAST, README]))
+def test_a_failed_batch_fails_the_task_listing_the_file_and_its_error(emulator, fleet):
+    emulator.add_job_fault(job_type="restore-files", path=fleet.todo, error="Permission denied on the target folder")
+    result = emulator.run_fail("sfr_restore", **args(fleet, files=[fleet.notes, fleet.todo, fleet.readme]))
+    assert result["error_code"] == "partial_failure"
     assert result["msg"] == ("1 of 3 file(s) were not restored: "
-                             "/finance/2026/forecast.xlsx: Permission denied on the target folder.")
+                             "{0}: Permission denied on the target folder.".format(fleet.todo))
     assert result["files"] == [
-        {"path": BUDGET, "status": "SUCCESS", "error": None},
-        {"path": FORECAST, "status": "FAILED", "error": "Permission denied on the target folder"},
-        {"path": README, "status": "SUCCESS", "error": None}]
+        {"path": fleet.notes, "status": "SUCCESS", "error": None},
+        {"path": fleet.todo, "status": "FAILED", "error": "Permission denied on the target folder"},
+        {"path": fleet.readme, "status": "SUCCESS", "error": None}]
     assert result["changed"] is True and result["job"]["status"] == "FAILED"
-    assert len(restore_writes(cbs)) == 1
+    assert len(restore_writes(emulator)) == 1
 
 
-def test_every_failed_file_is_listed(cbs):
-    cbs.file_failures.update({BUDGET: "Quota exceeded", FORECAST: "Permission denied"})
-    result = run_fail(main, args())
-    assert result["msg"] == ("2 of 2 file(s) were not restored: /finance/2026/budget.xlsx: Quota exceeded; "
-                             "/finance/2026/forecast.xlsx: Permission denied.")
+def test_every_failed_file_is_listed(emulator, fleet):
+    emulator.add_job_fault(job_type="restore-files", path=fleet.notes, error="Quota exceeded")
+    emulator.add_job_fault(job_type="restore-files", path=fleet.todo, error="Permission denied")
+    result = emulator.run_fail("sfr_restore", **args(fleet))
+    assert result["error_code"] == "job_failed"
+    assert result["msg"].startswith("2 of 2 file(s) were not restored: {0}: Quota exceeded; {1}: Permission denied."
+                                    .format(fleet.notes, fleet.todo))
 
 
-def test_a_restore_job_failed_as_a_whole_reports_its_error(cbs):
-    cbs.restore_failure = "Ransomware scan of the backup found encrypted files"
-    result = run_fail(main, args())
+def test_a_restore_job_failed_as_a_whole_reports_its_error(emulator, fleet):
+    emulator.add_job_fault(job_type="restore-files", error="Ransomware scan of the backup found encrypted files")
+    result = emulator.run_fail("sfr_restore", **args(fleet))
     assert "Ransomware scan of the backup found encrypted files" in result["msg"]
     assert result["files"][0]["error"] == "Ransomware scan of the backup found encrypted files"
 
 
 # --- files not in the backup and bad input --------------------------------------------------------
 
-def test_a_path_not_in_the_backup_fails_naming_files_and_the_names_in_that_folder(cbs):
-    result = run_fail(main, args(files=[BUDGET, "/finance/2026/forcast.xlsx"]))
-    assert result["option"] == "files" and result["missing"] == "/finance/2026/forcast.xlsx"
-    assert result["msg"] == "files: /finance/2026/forcast.xlsx is not in the backup; in that folder: forecast.xlsx."
-    assert restore_writes(cbs) == []
+def test_a_path_not_in_the_backup_fails_naming_files_and_the_names_in_that_folder(emulator, fleet):
+    missing = fleet.home + "/todo.tx"
+    result = emulator.run_fail("sfr_restore", **args(fleet, files=[fleet.notes, missing]))
+    assert result["error_code"] == "nothing_restored"
+    assert result["option"] == "files" and result["missing"] == missing
+    assert result["msg"] == "files: {0} is not in the backup; in that folder: todo.txt.".format(missing)
+    assert restore_writes(emulator) == []
 
 
-@pytest.mark.parametrize("files, option", [
-    ([{"name": "budget.xlsx"}], "files"),
-    ([""], "files"),
-    (["   "], "files"),
-    ([42], "files"),
-    ([], "files"),
-], ids=["dict without path", "empty", "blank", "number", "no files"])
-def test_bad_files_fail_before_any_request(cbs, files, option):
-    result = run_fail(main, args(files=files))
-    assert result["option"] == option and result["msg"].startswith("files:")
-    assert cbs.calls == []
+@pytest.mark.parametrize("files", [[{"name": "budget.xlsx"}], [""], ["   "], [42], []],
+                         ids=["dict without path", "empty", "blank", "number", "no files"])
+def test_bad_files_fail_before_any_request(emulator, fleet, files):
+    emulator.clear_requests()
+    result = emulator.run_fail("sfr_restore", **dict(args(fleet), files=files))
+    assert result["error_code"] == "invalid_option"
+    assert result["option"] == "files" and result["msg"].startswith("files:")
+    assert emulator.requests() == []
 
 
 @pytest.mark.parametrize("options, option", [
     ({"target_path": "restored"}, "target_path"),
     ({"newest_before": "2026/11/26"}, "newest_before"),
 ])
-def test_bad_options_fail_before_any_request(cbs, options, option):
-    result = run_fail(main, args(**options))
-    assert result["option"] == option and cbs.calls == []
+def test_bad_options_fail_before_any_request(emulator, fleet, options, option):
+    emulator.clear_requests()
+    result = emulator.run_fail("sfr_restore", **args(fleet, **options))
+    assert result["option"] == option and emulator.requests() == []
 
 
 # --- idempotence ----------------------------------------------------------------------------------
 
-def test_rerun_after_the_same_restore_completed_is_unchanged(cbs):
-    cbs.status_batches = True
-    first = run_ok(main, args())
-    cbs.calls.clear()
-    again = run_ok(main, args(files=[FORECAST.lstrip("/"), BUDGET], _ansible_diff=True))
-    assert again["changed"] is False and writes(cbs) == []
+def test_rerun_after_the_same_restore_completed_is_unchanged(emulator, fleet):
+    first = emulator.run_ok("sfr_restore", **args(fleet))
+    emulator.clear_requests()
+    again = emulator.run_ok("sfr_restore", **args(fleet, files=[fleet.todo.lstrip("/"), fleet.notes],
+                                                  _ansible_diff=True))
+    assert again["changed"] is False and emulator.writes() == []
     assert again["job"]["id"] == first["job"]["id"]
-    assert again["files"] == ok(FORECAST, BUDGET)
+    assert again["files"] == ok(fleet.todo, fleet.notes)
     assert again["diff"] == {"before": {"restored": True}, "after": {"restored": True}}
 
 
-def test_rerun_is_unchanged_with_restore_status_as_the_spec_declares_it(cbs):
-    run_ok(main, args())
-    cbs.calls.clear()
-    again = run_ok(main, args())
-    assert again["changed"] is False and writes(cbs) == []
+@pytest.mark.parametrize("changed_option", ["other files", "other backup", "other target volume"])
+def test_another_restore_is_not_mistaken_for_the_completed_one(emulator, fleet, changed_option):
+    emulator.run_ok("sfr_restore", **args(fleet))
+    emulator.clear_requests()
+    options = {"other files": {"files": [fleet.notes]}, "other backup": {"backup": fleet.older["name"]},
+               "other target volume": {"target_volume": "vol_scratch", "target_svm": fleet.scratch["svm"]}}
+    result = emulator.run_ok("sfr_restore", **args(fleet, **options[changed_option]))
+    assert result["changed"] is True and len(restore_writes(emulator)) == 1
 
 
-@pytest.mark.parametrize("changed_option", [{"files": [BUDGET]}, {"backup": "vol_finance.daily.2"},
-                                            {"target_volume": "vol_scratch", "target_svm": "svm2"}],
-                         ids=["other files", "other backup", "other target volume"])
-def test_another_restore_is_not_mistaken_for_the_completed_one(cbs, changed_option):
-    cbs.status_batches = True
-    run_ok(main, args())
-    cbs.calls.clear()
-    result = run_ok(main, args(**changed_option))
-    assert result["changed"] is True and len(restore_writes(cbs)) == 1
+def test_a_restore_to_another_folder_is_not_the_completed_one(emulator, fleet):
+    emulator.run_ok("sfr_restore", **args(fleet, target_path="/restored"))
+    emulator.clear_requests()
+    result = emulator.run_ok("sfr_restore", **args(fleet))
+    assert result["changed"] is True and len(restore_writes(emulator)) == 1
 
 
-def test_a_restore_to_another_folder_is_not_the_completed_one(cbs):
-    cbs.status_batches = True
-    run_ok(main, args(target_path="/restored"))
-    cbs.calls.clear()
-    result = run_ok(main, args())
-    assert result["changed"] is True and len(restore_writes(cbs)) == 1
-
-
-def test_a_running_matching_restore_is_followed(cbs, clock):
-    cbs.status_batches = True
-    job_id = cbs.seed_restore("file", source(), target(), paths=[BUDGET, FORECAST], pending=2)
-    result = run_ok(main, args())
-    assert writes(cbs) == []
-    assert requests(cbs).count(("GET", job_path(job_id))) == 3
-    assert result["job"]["id"] == job_id and result["job"]["status"] == "COMPLETED"
-    assert result["files"] == ok(BUDGET, FORECAST)
-    assert clock.sleeps == [1.0, 1.5]
+def test_a_running_matching_restore_is_followed(emulator, fleet):
+    job = start_restore(emulator, fleet, [fleet.notes, fleet.todo])
+    result = emulator.run_ok("sfr_restore", **args(fleet))
+    assert emulator.writes() == []
+    assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == 3
+    assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
+    assert result["files"] == ok(fleet.notes, fleet.todo)
+    assert emulator.sleeps == [1.0, 1.5]
 
 
 # --- check mode -----------------------------------------------------------------------------------
 
-def test_check_mode_sends_no_restore_and_predicts_the_files(cbs):
-    result = run_ok(main, args(_ansible_check_mode=True, _ansible_diff=True))
+def test_check_mode_sends_no_restore_and_predicts_the_files(emulator, fleet):
+    result = emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True, _ansible_diff=True))
     assert result["changed"] is True
-    assert result["files"] == [{"path": BUDGET, "status": None, "error": None},
-                               {"path": FORECAST, "status": None, "error": None}]
+    assert result["files"] == [{"path": fleet.notes, "status": None, "error": None},
+                               {"path": fleet.todo, "status": None, "error": None}]
     assert result["diff"] == {"before": {"restored": False}, "after": {"restored": True}}
-    assert restore_writes(cbs) == [] and "job" not in result
+    assert restore_writes(emulator) == [] and "job" not in result
 
 
-def test_check_mode_with_a_path_not_in_the_backup_sends_no_restore(cbs):
-    # Whether check mode looks into the backup depends on whether it may start the explore (see below).
-    run_module(main, args(files=["/finance/2026/missing.xlsx"], _ansible_check_mode=True))
-    assert restore_writes(cbs) == []
+def test_check_mode_with_a_path_not_in_the_backup_sends_no_restore(emulator, fleet):
+    # Whether check mode looks into the backup depends on whether it may start the explore (a write).
+    emulator.run("sfr_restore", **args(fleet, files=[fleet.home + "/missing.xlsx"], _ansible_check_mode=True))
+    assert restore_writes(emulator) == []
 
 
-def test_check_mode_sends_no_write_at_all(cbs):
-    run_ok(main, args(_ansible_check_mode=True))
-    assert writes(cbs) == []
+def test_check_mode_sends_no_write_at_all(emulator, fleet):
+    emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True))
+    assert emulator.writes() == []

@@ -62,13 +62,15 @@ def test_view_of_an_active_environment():
         "object_lock": "GOVERNANCE", "ip_space": "Default", "max_transfer_rate": 100, "auto_backup_enabled": True,
         "archive_storage_class": "GLACIER", "export_existing_snapshots": False,
         "policy": {"name": "gold", "rules": [{"label": "daily", "retention": 30}, {"label": "weekly", "retention": 52}],
-                   "archive_after_days": 180}}
+                   "archive_after_days": 180, "object_lock": "GOVERNANCE", "id": None,
+                   "attached_volumes_count": None}}
 
 
 def test_view_defaults():
     view = act.view({"backup-enablement-status": "ON"})
     assert view["object_lock"] == "NONE"
-    assert view["policy"] == {"name": None, "rules": [], "archive_after_days": None}
+    assert view["policy"] == {"name": None, "rules": [], "archive_after_days": None, "object_lock": "NONE", "id": None,
+                              "attached_volumes_count": None}
     assert view["max_transfer_rate"] is None
 
 

@@ -5,12 +5,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_recovery import ms
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
+
+
+def ms(iso):
+    """Epoch milliseconds of an ISO 8601 time with a zone."""
+    return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp() * 1000)
+
 
 SNAPSHOTS_PATH = cbs_path("v1", "backup", "working-environment", "we-1", "volume", "fs-1", "snapshot")
 

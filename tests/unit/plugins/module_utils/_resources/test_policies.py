@@ -51,8 +51,9 @@ def test_view_puts_the_api_record_in_one_form():
                                      "attached_volumes_count": 4}
 
 
-@pytest.mark.parametrize("archive, expected", [(None, None), ("", None), ("never", None), ("90", 90), (90, 90)])
-def test_view_archive(archive, expected):
+@pytest.mark.parametrize("archive, expected", [(None, None), ("", None), ("never", None), ("Never", None),
+                                               ("0", None), (0, None), ("90", 90), (90, 90), ("90.0", 90)])
+def test_view_archive_never_is_none(archive, expected):
     record = {"name": "p", "rule": []}
     if archive is not None:
         record["archive-after-days"] = archive
@@ -61,7 +62,31 @@ def test_view_archive(archive, expected):
 
 def test_view_defaults_of_a_2_0_6_record():
     view = policies.view({"name": "p", "rule": rules(daily="7")})
-    assert view["id"] is None and view["object_lock"] == "NONE" and view["attached_volumes_count"] == 0
+    assert view["id"] is None and view["object_lock"] == "NONE" and view["attached_volumes_count"] is None
+
+
+def test_view_keeps_labels_as_the_api_spells_them():
+    view = policies.view({"name": "p", "rule": rules(Daily="7", daily="3")})
+    assert view["rules"] == [{"label": "Daily", "retention": 7}, {"label": "daily", "retention": 3}]
+
+
+def test_view_of_a_module_answer_equals_the_view_of_the_api_record():
+    api = {"name": "gold", "id": "p1", "rule": rules(daily="30"), "archive-after-days": "90",
+           "object-lock": "governance", "attached-volumes-count": "2"}
+    snake = {"name": "gold", "id": "p1", "rule": rules(daily=30), "archive_after_days": 90,
+             "object_lock": "GOVERNANCE", "attached_volumes_count": 2}
+    own = {("rules" if key == "rule" else key): value for key, value in snake.items()}
+    assert policies.view(api) == policies.view(snake) == policies.view(own)
+    assert policies.view(policies.view(api)) == policies.view(api)
+
+
+@pytest.mark.parametrize("record, around, expected", [
+    ({"name": "p"}, "COMPLIANCE", "COMPLIANCE"),
+    ({"name": "p", "object-lock": "GOVERNANCE"}, "COMPLIANCE", "GOVERNANCE"),
+    ({"name": "p"}, None, "NONE"),
+])
+def test_view_object_lock_of_an_embedded_policy_comes_from_the_record_around_it(record, around, expected):
+    assert policies.view(record, object_lock=around)["object_lock"] == expected
 
 
 # --- validation -----------------------------------------------------------------------------------

@@ -128,3 +128,34 @@ def test_start_posts_the_v3_restore_wrapped_in_restore(make_client, fake):
     assert restores.start(make_client(), body) == {"job-id": "job-9"}
     [call] = fake.calls
     assert (call.method, call.path, call.body) == ("POST", cbs_path("v3", "restore"), {"restore": body})
+
+
+# --- what a rerun looks for -----------------------------------------------------------------------
+
+def test_earlier_splits_this_restores_jobs_into_completed_and_running(make_client, fake):
+    other = dict(job(snapshot="snap-6"), id="job-other")
+    running = dict(job(status="IN_PROGRESS"), id="job-running")
+    failed = dict(job(status="FAILED"), id="job-failed")
+    fake.add("GET", STATUS_PATH, reply(200, {"job": [job(), other, running, failed]}))
+    done, going = restores.earlier(make_client(), BACKUP, "we-2", "vol_finance_restored", target_svm="svm_dr")
+    assert [j["id"] for j in done] == ["job-1"]
+    assert [j["id"] for j in going] == ["job-running"]
+
+
+def test_earlier_file_restore_compares_paths_and_target_path(make_client, fake):
+    record = job(kind="file", files=["/a", "/b"], target={"path": "/restored"})
+    fake.add("GET", STATUS_PATH, reply(200, {"job": [record]}))
+    client = make_client()
+    assert restores.earlier(client, BACKUP, "we-2", "vol_finance_restored", ["/b", "/a"], target_path="/restored")[0]
+    assert restores.earlier(client, BACKUP, "we-2", "vol_finance_restored", ["/a"], target_path="/restored") == ([], [])
+    assert restores.earlier(client, BACKUP, "we-2", "vol_finance_restored", ["/a", "/b"]) == ([], [])
+
+
+def test_target_volume_matches_name_and_svm(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment", "we-2", "volume"), reply(200, {"volume": [
+        {"name": "vol_x", "svm": "svm_a", "file-system-id": "fs-a"},
+        {"name": "vol_x", "svm": "svm_b", "file-system-id": "fs-b"}]}))
+    client = make_client()
+    assert restores.target_volume(client, "we-2", "svm_b", "vol_x")["file-system-id"] == "fs-b"
+    assert restores.target_volume(client, "we-2", "svm_c", "vol_x") is None
+    assert restores.target_volume(client, "we-2", "svm_a", "vol_y") is None

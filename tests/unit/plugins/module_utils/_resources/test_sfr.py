@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import functools
+import math
+import types
 
 import pytest
 
@@ -17,34 +20,23 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import sfr
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import JobWaiter
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fake_recovery import (
-    FakeRecovery,
-    explore_list_path,
-    explore_start_path,
-    job_path,
-)
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, client_params, reply
 
-LIST = explore_list_path("fs-1", "snap-1")
-START = explore_start_path("fs-1")
+# The explore and the paging of one directory are exact conversations, scripted on the fake transport;
+# browsing and finding entries run against the emulator's file trees.
+SFR = ("sfr", "working-environment", "we-1", "volume", "fs-1")
+LIST = cbs_path("v1", *SFR, "snapshot", "snap-1", "file-explore", "list")
+START = cbs_path("v1", *SFR, "file-explore", "start")
 STATUS = cbs_path("v2", "sfr", "volume", "fs-1", "file-explore", "status")
+
+
+def job_path(job_id):
+    return cbs_path("v1", "job", job_id)
 
 
 @pytest.fixture(autouse=True)
 def waiter_on_fake_clock(monkeypatch, clock):
     monkeypatch.setattr(sfr, "JobWaiter", functools.partial(JobWaiter, sleep=clock.sleep, clock=clock.monotonic))
-
-
-@pytest.fixture
-def tree(retry_policy):
-    """A backup of fs-1 with a small tree, already explored, and a client talking to it."""
-    api = FakeRecovery()
-    api.add_files("fs-1", "snap-1", ["/top.txt", "/finance/readme.txt", "/finance/2026/budget.xlsx",
-                                     "/finance/2026/forecast.xlsx", "/finance/2026/notes.txt", "/hr/staff.xlsx",
-                                     "/finance/2025/", "/empty/"])
-    api.explored.add(("we-1", "fs-1"))
-    api.client = _api.BlueXPClient(client_params(), transport=api, retry=retry_policy())
-    return api
 
 
 def entry(name, path, kind="FILE", inode=1):
@@ -184,55 +176,103 @@ def test_list_directory_of_an_empty_answer(make_client, fake, answer):
     assert list(sfr.list_directory(make_client(), "we-1", "fs-1", "snap-1", "/")) == []
 
 
-# --- browse ---------------------------------------------------------------------------------------
+# --- browse, on a backup of the emulator ------------------------------------------------------------
+
+@pytest.fixture
+def tree(emulator):
+    """A backup of a volume of the emulator, explored; a client talking to the emulator; the listing of a
+    directory as the API gives it (every entry, one page)."""
+    we = emulator.working_environment(provider="AWS", backup_enabled=True)
+    volume = max((v for v in we["volume_list"] if v["backup_status"] == "ON"), key=lambda v: v["backups"])
+    return explored(emulator, we, volume)
+
+
+def explored(emulator, we, volume):
+    segments = ("sfr", "working-environment", we["id"], "volume", volume["id"])
+    backup = emulator.api("GET", "v1", "backup", "working-environment", we["id"], "volume", volume["id"],
+                          "snapshot")["snapshot"][0]
+    emulator.api("POST", "v1", *segments, "file-explore", "start", json={})
+    emulator.advance(60)
+
+    def listing(path):
+        return emulator.api("GET", "v1", *segments, "snapshot", backup["id"], "file-explore", "list",
+                            query={"path": path, "limit": "10000"})["context"]
+
+    def listed():
+        return [r["query"] for r in emulator.requests() if r["path"].endswith("/file-explore/list")]
+
+    home = listing("/home")[0]["path"]
+    client = _api.BlueXPClient(client_params(**emulator.args()))
+    return types.SimpleNamespace(client=client, ids=(we["id"], volume["id"], backup["id"]), listing=listing,
+                                 listed=listed, home=home)
+
 
 def paths(entries):
     return [e["path"] for e in entries]
 
 
+def breadth_first(tree, top, pattern=None):
+    """(entries under `top` in breadth-first order, directories in the order they are listed)."""
+    found, directories, pending = [], [], [top]
+    while pending:
+        directory = pending.pop(0)
+        directories.append(directory)
+        for item in tree.listing(directory):
+            if item["type"] == "directory":
+                pending.append(item["path"])
+            if pattern is None or fnmatch.fnmatchcase(item["name"], pattern):
+                found.append(item["path"])
+    return found, directories
+
+
 def test_browse_one_directory(tree):
-    found, truncated = sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/finance", False, 100, None)
-    assert paths(found) == ["/finance/readme.txt", "/finance/2026", "/finance/2025"]
+    found, truncated = sfr.browse(tree.client, *tree.ids, tree.home, False, 100, None)
+    assert paths(found) == paths(tree.listing(tree.home))
     assert truncated is False
-    assert found[1]["type"] == "DIRECTORY"
+    assert any(sfr.is_directory(e) for e in found) and not all(sfr.is_directory(e) for e in found)
 
 
 def test_browse_recursive_is_breadth_first(tree):
-    found, truncated = sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/", True, 100, None)
-    assert paths(found) == [
-        "/top.txt", "/finance", "/hr", "/empty",
-        "/finance/readme.txt", "/finance/2026", "/finance/2025",
-        "/hr/staff.xlsx",
-        "/finance/2026/budget.xlsx", "/finance/2026/forecast.xlsx", "/finance/2026/notes.txt"]
+    expected, directories = breadth_first(tree, tree.home)
+    found, truncated = sfr.browse(tree.client, *tree.ids, tree.home, True, 10000, None)
+    assert paths(found) == expected and len(directories) > 2
     assert truncated is False
-    assert [q["path"] for q in listed(tree)] == ["/", "/finance", "/hr", "/empty", "/finance/2026", "/finance/2025"]
+    assert [q["path"][0] for q in tree.listed()] == directories
 
 
-@pytest.mark.parametrize("limit, truncated", [(3, True), (10, True), (11, False), (12, False)])
-def test_browse_stops_at_max_entries(tree, limit, truncated):
-    found, cut = sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/", True, limit, None)
-    assert len(found) == min(limit, 11) and cut is truncated
+@pytest.mark.parametrize("short_of, truncated", [("a lot", True), (1, True), (0, False), (-1, False)])
+def test_browse_stops_at_max_entries(tree, short_of, truncated):
+    total = len(breadth_first(tree, tree.home)[0])
+    limit = 3 if short_of == "a lot" else total - short_of
+    found, cut = sfr.browse(tree.client, *tree.ids, tree.home, True, limit, None)
+    assert len(found) == min(limit, total) and cut is truncated
 
 
 def test_browse_max_entries_stops_listing(tree):
-    sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/", True, 2, None)
-    assert [q["path"] for q in listed(tree)] == ["/"]
+    assert len(tree.listing(tree.home)) > 2
+    sfr.browse(tree.client, *tree.ids, tree.home, True, 2, None)
+    assert [q["path"][0] for q in tree.listed()] == [tree.home]
 
 
 def test_browse_pattern_filters_names_but_descends_into_every_directory(tree):
-    found, truncated = sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/", True, 100, "*.xlsx")
-    assert paths(found) == ["/hr/staff.xlsx", "/finance/2026/budget.xlsx", "/finance/2026/forecast.xlsx"]
+    expected, _directories = breadth_first(tree, tree.home, "*.docx")
+    found, truncated = sfr.browse(tree.client, *tree.ids, tree.home, True, 10000, "*.docx")
+    assert paths(found) == expected and len(expected) >= 2
+    assert any(path.count("/") > tree.home.count("/") + 1 for path in expected), "found below the top folder too"
     assert truncated is False
 
 
 def test_browse_pattern_is_case_sensitive(tree):
-    found, _cut = sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/", True, 100, "*.XLSX")
+    assert breadth_first(tree, tree.home, "*.docx")[0]
+    found, _cut = sfr.browse(tree.client, *tree.ids, tree.home, True, 10000, "*.DOCX")
     assert found == []
 
 
 def test_browse_max_entries_counts_matches_only(tree):
-    found, truncated = sfr.browse(tree.client, "we-1", "fs-1", "snap-1", "/", True, 2, "*.xlsx")
-    assert paths(found) == ["/hr/staff.xlsx", "/finance/2026/budget.xlsx"] and truncated is True
+    expected, _directories = breadth_first(tree, tree.home, "*.jpg")
+    assert len(expected) > 2
+    found, truncated = sfr.browse(tree.client, *tree.ids, tree.home, True, 2, "*.jpg")
+    assert paths(found) == expected[:2] and truncated is True
 
 
 def test_browse_returns_snake_case_keys(make_client, fake):
@@ -244,31 +284,39 @@ def test_browse_returns_snake_case_keys(make_client, fake):
 # --- finding entries to restore -------------------------------------------------------------------
 
 def test_find_entries_lists_each_directory_once_and_keeps_the_order_asked(tree):
-    found = sfr.find_entries(tree.client, "we-1", "fs-1", "snap-1",
-                             ["/finance/2026/notes.txt", "/top.txt", "finance/2026/budget.xlsx", "/finance/2025"])
-    assert paths(found) == ["/finance/2026/notes.txt", "/top.txt", "/finance/2026/budget.xlsx", "/finance/2025"]
-    assert found[0] == tree.entry("fs-1", "snap-1", "/finance/2026/notes.txt")
-    assert found[3]["type"] == "DIRECTORY"
-    assert [q["path"] for q in listed(tree)] == ["/finance/2026", "/", "/finance"]
+    home = tree.home
+    found = sfr.find_entries(tree.client, *tree.ids, [home + "/notes.md", "/README.txt", home[1:] + "/todo.txt", home])
+    assert paths(found) == [home + "/notes.md", "/README.txt", home + "/todo.txt", home]
+    assert found[0] == next(e for e in tree.listing(home) if e["name"] == "notes.md")
+    assert sfr.is_directory(found[3])
+    assert [q["path"][0] for q in tree.listed()] == [home, "/", "/home"]
 
 
-def test_find_entries_reads_every_page_of_a_directory(tree):
-    tree.page_limit = 1
-    found = sfr.find_entries(tree.client, "we-1", "fs-1", "snap-1", ["/finance/2026/notes.txt"])
-    assert paths(found) == ["/finance/2026/notes.txt"]
-    assert [q.get("page") for q in listed(tree)] == [None, "2", "3"]
+def test_find_entries_reads_every_page_of_a_directory(emulator):
+    # A volume whose tree has a folder of thousands of entries, more than one page.
+    we = emulator.working_environment(provider="GCP", backup_enabled=True)
+    volume = next(v for v in we["volume_list"] if v["large_directory"] and v["backups"])
+    tree = explored(emulator, we, volume)
+    last = tree.listing("/scans")[-1]["path"]
+    assert paths(sfr.find_entries(tree.client, *tree.ids, [last])) == [last]
+    pages = math.ceil(len(tree.listing("/scans")) / sfr.PAGE_SIZE)
+    assert pages >= 2
+    assert [q.get("page", [None])[0] for q in tree.listed()] == [None] + [str(n) for n in range(2, pages + 1)]
 
 
 def test_find_entries_of_a_missing_file_names_it_and_close_names(tree):
+    missing = tree.home + "/notes-v2.md"
     with pytest.raises(ConfigurationError) as info:
-        sfr.find_entries(tree.client, "we-1", "fs-1", "snap-1", ["/finance/2026/budget.xlsx",
-                                                                 "/finance/2026/forecast-v2.xlsx"])
-    assert info.value.details == {"option": "files", "missing": "/finance/2026/forecast-v2.xlsx"}
-    assert info.value.msg == ("files: /finance/2026/forecast-v2.xlsx is not in the backup; in that folder: "
-                              "forecast.xlsx.")
+        sfr.find_entries(tree.client, *tree.ids, [tree.home + "/notes.md", missing])
+    assert info.value.details == {"option": "files", "missing": missing}
+    assert info.value.code == "nothing_restored"
+    assert info.value.msg.startswith("files: {0} is not in the backup; in that folder: ".format(missing))
+    assert "notes.md" in info.value.msg
 
 
 def test_find_entries_of_a_missing_file_without_close_names_lists_the_folder(tree):
+    names = sorted(e["name"] for e in tree.listing(tree.home))
     with pytest.raises(ConfigurationError) as info:
-        sfr.find_entries(tree.client, "we-1", "fs-1", "snap-1", ["/hr/payroll.csv"])
-    assert info.value.msg == "files: /hr/payroll.csv is not in the backup; in that folder: staff.xlsx."
+        sfr.find_entries(tree.client, *tree.ids, [tree.home + "/zzz-qqq.bin"])
+    assert info.value.msg == "files: {0}/zzz-qqq.bin is not in the backup; in that folder: {1}.".format(
+        tree.home, ", ".join(names[:5]))

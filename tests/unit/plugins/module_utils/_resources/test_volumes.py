@@ -163,3 +163,68 @@ def test_delete_backups_and_remove_settings_paths(make_client, fake):
     assert vols.remove_settings(client, "we-1", "fs-1") == {"job-id": "j-2"}
     assert [(c.method, c.path, c.body) for c in fake.calls] == [("DELETE", cbs_path(*base, "snapshot"), None),
                                                                 ("DELETE", cbs_path(*base), None)]
+
+
+# --- error codes ----------------------------------------------------------------------------------
+
+def test_unknown_name_is_volume_not_found():
+    with pytest.raises(ConfigurationError) as info:
+        vols.pick(VOLUMES, ["vol_finanse"], None)
+    assert info.value.code == "volume_not_found"
+
+
+def test_name_in_several_svms_is_an_option_error():
+    with pytest.raises(ConfigurationError) as info:
+        vols.pick(VOLUMES, ["shared"], None)
+    assert info.value.code == "invalid_option"
+
+
+BACKUP_VOLUMES = cbs_path("v1", "backup", "working-environment", "we-1", "volume")
+ONTAP_VOLUMES = cbs_path("v1", "working-environment", "we-1", "volume")
+
+
+@pytest.fixture
+def backed_up(fake):
+    """fs-1 (vol_finance) and fs-5 (shared in svm2) are backed up; the others only exist."""
+    fake.add("GET", BACKUP_VOLUMES, reply(200, {"volume": [VOLUMES[0], VOLUMES[4]]}))
+    fake.add("GET", ONTAP_VOLUMES, reply(200, {"volume": VOLUMES}))
+    return fake
+
+
+@pytest.mark.parametrize("wanted, svm, expected", [
+    (["vol_finance"], None, ["fs-1"]),
+    (["shared"], None, ["fs-5"]),
+    (["fs-5", "vol_finance"], None, ["fs-5", "fs-1"]),
+], ids=["name", "name backed up in one SVM only", "id"])
+def test_pick_backed_up_reads_only_the_backed_up_volumes(make_client, backed_up, wanted, svm, expected):
+    assert ids(vols.pick_backed_up(make_client(), "we-1", wanted, svm)) == expected
+    assert [c.path for c in backed_up.calls] == [BACKUP_VOLUMES]
+
+
+@pytest.mark.parametrize("wanted, svm", [(["vol_hr"], None), (["fs-2"], None), (["shared"], "svm1"),
+                                         (["fs-4"], "svm2")],
+                         ids=["name", "id", "name in the SVM asked for", "id whatever the SVM"])
+def test_a_volume_that_exists_without_backup_is_no_backup(make_client, backed_up, wanted, svm):
+    with pytest.raises(ConfigurationError) as info:
+        vols.pick_backed_up(make_client(), "we-1", wanted, svm, option="volume")
+    assert info.value.code == "no_backup"
+    assert info.value.details == {"option": "volume", "missing": wanted[0]}
+    assert "no volume {0!r} is backed up".format(wanted[0]) in info.value.msg
+    assert [c.path for c in backed_up.calls] == [BACKUP_VOLUMES, ONTAP_VOLUMES]
+
+
+@pytest.mark.parametrize("wanted, svm", [(["vol_finanse"], None), (["vol_hr"], "svm2")],
+                         ids=["typo", "exists in another SVM only"])
+def test_a_volume_that_does_not_exist_is_volume_not_found(make_client, backed_up, wanted, svm):
+    with pytest.raises(ConfigurationError) as info:
+        vols.pick_backed_up(make_client(), "we-1", wanted, svm)
+    assert info.value.code == "volume_not_found"
+    assert info.value.msg.startswith("volumes: no volume {0!r}".format(wanted[0]))
+
+
+def test_pick_backed_up_keeps_the_svm_question(make_client, fake):
+    fake.add("GET", BACKUP_VOLUMES, reply(200, {"volume": VOLUMES}))
+    with pytest.raises(ConfigurationError) as info:
+        vols.pick_backed_up(make_client(), "we-1", ["shared"], None)
+    assert info.value.details["option"] == "svm" and info.value.code == "invalid_option"
+    assert [c.path for c in fake.calls] == [BACKUP_VOLUMES]

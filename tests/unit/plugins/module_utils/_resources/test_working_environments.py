@@ -51,6 +51,68 @@ def test_get_working_environment_absent_is_none(make_client, fake):
     assert wes.get_working_environment(make_client(), "we-x") is None
 
 
+# --- choosing: one place, one error code for "does not exist" -------------------------------------
+
+def test_resolve_by_id_reads_only_that_one(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment", "we-1"), reply(200, we("we-1", "prod-east")))
+    assert wes.resolve(make_client(), "we-1", None)["name"] == "prod-east"
+    assert len(fake.calls) == 1
+
+
+def test_resolve_by_unknown_id_is_working_environment_not_found(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment", "we-x"), reply(404, {"message": "not found"}))
+    with pytest.raises(ConfigurationError) as info:
+        wes.resolve(make_client(), "we-x", None)
+    result = info.value.to_result()
+    assert result["error_code"] == "working_environment_not_found"
+    assert result["option"] == "working_environment_id"
+    assert "we-x" in result["msg"]
+
+
+def test_resolve_by_exact_name(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment"),
+             reply(200, {"working-environment": [we("we-1", "prod-east"), we("we-2", "prod-west")]}))
+    assert wes.resolve(make_client(), None, "prod-west")["id"] == "we-2"
+
+
+def test_resolve_by_unknown_name_lists_close_names(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment"),
+             reply(200, {"working-environment": [we("we-1", "prod-east"), we("we-2", "lab")]}))
+    with pytest.raises(ConfigurationError) as info:
+        wes.resolve(make_client(), None, "prod-eats", option="target_working_environment")
+    result = info.value.to_result()
+    assert result["error_code"] == "working_environment_not_found"
+    assert result["option"] == "target_working_environment_name"
+    assert "close names: prod-east" in result["msg"]
+
+
+def test_resolve_by_a_shared_name_is_not_a_choice_but_not_a_missing_one_either(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment"),
+             reply(200, {"working-environment": [we("we-1", "twin"), we("we-2", "twin")]}))
+    with pytest.raises(ConfigurationError) as info:
+        wes.resolve(make_client(), None, "twin")
+    assert info.value.code == "invalid_option"
+    assert "we-1, we-2" in info.value.msg
+
+
+def test_chosen_names_every_missing_id(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment", "we-1"), reply(200, we("we-1", "a")))
+    fake.add("GET", cbs_path("v1", "working-environment", "we-x"), reply(404, {"message": "not found"}))
+    fake.add("GET", cbs_path("v1", "working-environment", "we-y"), reply(404, {"message": "not found"}))
+    with pytest.raises(ConfigurationError) as info:
+        wes.chosen(make_client(), ["we-1", "we-x", "we-y", "we-x"], None, None)
+    result = info.value.to_result()
+    assert result["error_code"] == "working_environment_not_found"
+    assert result["missing"] == ["we-x", "we-y"]
+    assert result["option"] == "working_environment_ids"
+
+
+def test_chosen_without_ids_lists_and_filters(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment"),
+             reply(200, {"working-environment": [we("we-1", "prod-east"), we("we-2", "lab")]}))
+    assert [r["id"] for r in wes.chosen(make_client(), None, ["prod-*"], None)] == ["we-1"]
+
+
 @pytest.mark.parametrize("names, providers, expected", [
     (None, None, ["we-1", "we-2", "we-3", "we-4", "we-5"]),
     ([], [], ["we-1", "we-2", "we-3", "we-4", "we-5"]),

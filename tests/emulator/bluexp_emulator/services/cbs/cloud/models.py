@@ -6,12 +6,15 @@
 Unknown cloud accounts, subscriptions, projects, vaults and key rings are 404s; a region
 the account does not offer is a 400 naming it. Resource groups follow Azure: names are
 case-insensitive, creating an existing group in its own region succeeds and changes nothing
-(ARM's create-or-update), and in another region is a conflict (409).
+(ARM's create-or-update), and in another region is a conflict (409). A new group shows in the
+listing ``listing_delay_s`` after its creation (emulator time), as ARM's listings lag.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from bluexp_emulator.core.clock import Clock, SystemClock
 from bluexp_emulator.core.errors import BadRequest, Conflict, NotFound
 from bluexp_emulator.services.cbs.cloud.state import (
     AzureResource,
@@ -38,8 +41,10 @@ def _filtered(resources: list[AzureResource], region: str | None) -> list[AzureR
 
 
 class CloudBackend:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None, listing_delay_s: Callable[[], float] = lambda: 0.0) -> None:
         self._inventories: dict[str, CloudInventory] = {}
+        self.clock = clock or SystemClock()
+        self.listing_delay_s = listing_delay_s
 
     def load(self, account_id: str, inventory: CloudInventory) -> None:
         self._inventories[account_id] = inventory
@@ -85,7 +90,9 @@ class CloudBackend:
         return found
 
     def resource_groups(self, account_id: str, subscription_id: str, region: str | None) -> list[AzureResource]:
-        return _filtered(self.subscription(account_id, subscription_id).resource_groups, region)
+        now = self.clock.now()
+        groups = self.subscription(account_id, subscription_id).resource_groups
+        return _filtered([group for group in groups if group.listed_from <= now], region)
 
     def vnets(self, account_id: str, subscription_id: str, region: str | None) -> list[AzureResource]:
         return _filtered(self.subscription(account_id, subscription_id).vnets, region)
@@ -118,7 +125,8 @@ class CloudBackend:
                                f"already exists in location '{existing.region}'.")
             return SUCCEEDED
         subscription.resource_groups.append(
-            AzureResource(name, f"/subscriptions/{subscription.id}/resourceGroups/{name}", location.code))
+            AzureResource(name, f"/subscriptions/{subscription.id}/resourceGroups/{name}", location.code,
+                          listed_from=self.clock.now() + self.listing_delay_s()))
         return SUCCEEDED
 
     # -- Google Cloud ------------------------------------------------------------------------

@@ -68,6 +68,7 @@ class AzureResource:
     id: str
     region: str
     children: list[NamedId] = field(default_factory=list)  # vault keys / subnets
+    listed_from: float = 0.0  # emulator time (epoch s) from which listings show it
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "id": self.id, "region": self.region}

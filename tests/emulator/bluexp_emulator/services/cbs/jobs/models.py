@@ -171,32 +171,36 @@ def set_volume_result(job: Job, volume_id: str, error: str = "") -> None:
             entry["error"] = error
 
 
-_JOB_FAULT_FIELDS = {"job_type", "working_environment_id", "volume_id", "outcome", "error", "count"}
+_JOB_FAULT_FIELDS = {"job_type", "working_environment_id", "volume_id", "path", "outcome", "error", "count"}
 
 
 @dataclass
 class JobFault:
     """Makes the next matching job(s) fail or hang; with ``volume_id`` in a multi-volume job,
-    only that volume fails and the others go through."""
+    only that volume fails and the others go through; with ``path`` in a file restore, only
+    the entry of that path fails."""
 
     id: str
     job_type: str | None = None
     working_environment_id: str | None = None
     volume_id: str | None = None
+    path: str | None = None
     outcome: str = FAIL
     error: str = ""
     count: int = 1
     fired: int = 0
 
-    def matches(self, type: str, we_id: str, volume_ids: frozenset[str]) -> bool:  # noqa: A002 - API name
+    def matches(self, type: str, we_id: str, volume_ids: frozenset[str],  # noqa: A002 - API name
+                paths: frozenset[str] = frozenset()) -> bool:
         return (self.count > 0 and (self.job_type is None or self.job_type == type)
                 and (self.working_environment_id is None or self.working_environment_id == we_id)
-                and (self.volume_id is None or self.volume_id in volume_ids))
+                and (self.volume_id is None or self.volume_id in volume_ids)
+                and (self.path is None or self.path in paths))
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "job_type": self.job_type, "working_environment_id": self.working_environment_id,
-                "volume_id": self.volume_id, "outcome": self.outcome, "error": self.error, "count": self.count,
-                "fired": self.fired}
+                "volume_id": self.volume_id, "path": self.path, "outcome": self.outcome, "error": self.error,
+                "count": self.count, "fired": self.fired}
 
 
 def parse_job_fault(payload: Any, fault_id: str) -> JobFault:
@@ -206,7 +210,7 @@ def parse_job_fault(payload: Any, fault_id: str) -> JobFault:
     unknown = set(payload) - _JOB_FAULT_FIELDS
     if unknown:
         raise BadRequest(f"unknown job fault fields: {', '.join(sorted(unknown))}")
-    for name in ("job_type", "working_environment_id", "volume_id", "error"):
+    for name in ("job_type", "working_environment_id", "volume_id", "path", "error"):
         if payload.get(name) is not None and not isinstance(payload[name], str):
             raise BadRequest(f"job fault field '{name}' must be a string")
     outcome = payload.get("outcome", FAIL)
@@ -219,8 +223,8 @@ def parse_job_fault(payload: Any, fault_id: str) -> JobFault:
         raise BadRequest("job fault field 'count' must be an integer >= 1")
     return JobFault(id=fault_id, job_type=payload.get("job_type"),
                     working_environment_id=payload.get("working_environment_id"),
-                    volume_id=payload.get("volume_id"), outcome=outcome, error=payload.get("error") or "",
-                    count=count)
+                    volume_id=payload.get("volume_id"), path=payload.get("path"), outcome=outcome,
+                    error=payload.get("error") or "", count=count)
 
 
 class JobsBackend:
@@ -261,9 +265,21 @@ class JobsBackend:
             self._faults = []
             return count
 
-    def _take_fault(self, type: str, we_id: str, volume_ids: frozenset[str]) -> JobFault | None:  # noqa: A002
+    def _take_fault(self, type: str, we_id: str, volume_ids: frozenset[str],  # noqa: A002
+                    paths: frozenset[str]) -> JobFault | None:
         for fault in self._faults:
-            if fault.matches(type, we_id, volume_ids):
+            if fault.matches(type, we_id, volume_ids, paths):
+                fault.count -= 1
+                fault.fired += 1
+                return fault
+        return None
+
+    def _take_item_fault(self, type: str, we_id: str, volume_ids: frozenset[str],  # noqa: A002
+                         paths: frozenset[str]) -> JobFault | None:
+        """A fault that fails one volume or one restored path of those still going through."""
+        for fault in self._faults:
+            if ((fault.volume_id is not None or fault.path is not None) and fault.outcome == FAIL
+                    and fault.matches(type, we_id, volume_ids, paths)):
                 fault.count -= 1
                 fault.fired += 1
                 return fault
@@ -273,15 +289,16 @@ class JobsBackend:
                duration: float | None = None, outcome: str = COMPLETE, error: str = "",
                data: dict[str, Any] | None = None, on_complete: Callable[[Job], None] | None = None,
                on_fail: Callable[[Job], None] | None = None, failed_volumes: Iterable[str] | None = None,
-               volume_ids: Iterable[str] = (), created_at: float | None = None, faults: bool = True) -> Job:
+               volume_ids: Iterable[str] = (), paths: Iterable[str] = (), created_at: float | None = None,
+               faults: bool = True) -> Job:
         """Register a job. Write operations call this and return ``{"job-id": job.id}``.
 
         ``on_complete`` applies the operation's state change when the job completes; it may
         raise ``JobFailed`` to fail the job instead. ``on_fail`` runs when the job fails
         without ``on_complete`` having run (an injected outcome). ``failed_volumes`` limits
         which entries of a multi-volume job fail (default: all of them). ``volume_ids`` are
-        the volumes the job works on, matched against job faults (``faults=False`` skips them,
-        for jobs whose outcome is already chosen).
+        the volumes the job works on and ``paths`` the entries a file restore copies, matched
+        against job faults (``faults=False`` skips them, for jobs whose outcome is already chosen).
         """
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown job outcome {outcome!r}")
@@ -293,8 +310,16 @@ class JobsBackend:
                 outcome=outcome, error=error, data=data, on_complete=on_complete, on_fail=on_fail,
                 failed_volumes=frozenset(failed_volumes) if failed_volumes is not None else None,
             )
-            fault = self._take_fault(type, working_environment_id, frozenset(volume_ids)) if faults else None
+            volume_ids, paths = frozenset(volume_ids), frozenset(paths)
+            fault = self._take_fault(type, working_environment_id, volume_ids, paths) if faults else None
             if fault is not None:
+                self._apply_fault(job, fault)
+            # Each further fault of one volume (multi-volume job) or one path (file restore) applies too.
+            while job.forced_failures:
+                fault = self._take_item_fault(type, working_environment_id, volume_ids - set(job.forced_failures),
+                                              paths - set(job.forced_failures))
+                if fault is None:
+                    break
                 self._apply_fault(job, fault)
             self._jobs[job.id] = job
             self._settle_due(job, self.clock.now())
@@ -305,6 +330,10 @@ class JobsBackend:
         multi = ((job.data or {}).get("multi-volume-backup") or {}).get("volume")
         if fault.volume_id is not None and fault.outcome == FAIL and isinstance(multi, list):
             job.forced_failures[fault.volume_id] = fault.error or f"Injected failure for volume {fault.volume_id}"
+            return
+        batches = ((job.data or {}).get("restore") or {}).get("batch")
+        if fault.path is not None and fault.outcome == FAIL and isinstance(batches, list):
+            job.forced_failures[fault.path] = fault.error or f"Injected failure for {fault.path}"
             return
         job.outcome = fault.outcome
         job.error = fault.error or DEFAULT_FAILURE

@@ -331,7 +331,8 @@ class RestoreBackend:
             return self.jobs.create(account_id, target_we.id, jobs.RESTORE_VOLUME, duration=duration, data=data,
                                     volume_ids=volume_ids, on_complete=lambda job: self._restore_volume(plan, request))
         return self.jobs.create(account_id, target_we.id, jobs.RESTORE_FILES, duration=duration, data=data,
-                                volume_ids=volume_ids, on_complete=lambda job: self._restore_files(job, plan, request),
+                                volume_ids=volume_ids, paths=[path for _entry, path in plan.entries],
+                                on_complete=lambda job: self._restore_files(job, plan, request),
                                 on_fail=lambda job: _fail_batches(job, job.final_error))
 
     def _job_data(self, plan: _Plan, request: RestoreRequest) -> dict[str, Any]:
@@ -404,7 +405,8 @@ class RestoreBackend:
         batches = (job.data or {})["restore"]["batch"]
         failed = 0
         for batch, (entry, path) in zip(batches, plan.entries, strict=False):
-            error = self._restore_entry(backup_tree, live, plan, request, entry, path, overwrite)
+            error = job.forced_failures.get(path) or self._restore_entry(backup_tree, live, plan, request, entry, path,
+                                                                         overwrite)
             batch["status"] = FAILED if error else SUCCESS
             batch["error"] = error
             batch["time"] = self.clock.now_ms()

@@ -6,10 +6,15 @@
 A grid that is not on the network "cannot be reached" (400, as a connection failure the
 connector reports); discovery authenticates with the admin node; credentials are saved for
 on-premises working environments only (StorageGRID is a target for on-premises ONTAP) and
-for discovered grids only. Secrets count as written and are then forgotten.
+for discovered grids only. Secrets count as written and are then forgotten. A discovered grid
+shows in the grid list ``listing_delay_s`` after its discovery (emulator time); every other rule
+knows it at once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bluexp_emulator.core.clock import Clock, SystemClock
 from bluexp_emulator.core.errors import BadRequest, Conflict, NotFound
 from bluexp_emulator.services.cbs.storagegrid.state import (
     ADMIN_PASSWORD,
@@ -37,8 +42,11 @@ def _port(value: str) -> str:
 
 
 class StorageGridBackend:
-    def __init__(self, working_environments: WorkingEnvironmentsBackend) -> None:
+    def __init__(self, working_environments: WorkingEnvironmentsBackend, clock: Clock | None = None,
+                 listing_delay_s: Callable[[], float] = lambda: 0.0) -> None:
         self.working_environments = working_environments
+        self.clock = clock or SystemClock()
+        self.listing_delay_s = listing_delay_s
         self._grids: dict[str, list[StorageGrid]] = {}
 
     def load(self, account_id: str, grids: list[StorageGrid]) -> None:
@@ -74,7 +82,8 @@ class StorageGridBackend:
         return self._reachable(account_id, _required(server, "storage-server")).version
 
     def list_discovered(self, account_id: str) -> list[StorageGrid]:
-        return [grid for grid in self.grids(account_id) if grid.discovered]
+        now = self.clock.now()
+        return [grid for grid in self.grids(account_id) if grid.discovered and grid.listed_from <= now]
 
     def discover(self, account_id: str, admin_host: str | None, username: str | None,
                  password: str | None) -> StorageGrid:
@@ -91,6 +100,7 @@ class StorageGridBackend:
         if grid.discovered:
             raise BadRequest(f"StorageGRID {grid.name} is already discovered (id {grid.id})")
         grid.discovered = True
+        grid.listed_from = self.clock.now() + self.listing_delay_s()
         return grid
 
     def save_we_credentials(self, account_id: str, we_id: str, server: str | None, access_key: str | None,

@@ -54,6 +54,7 @@ class StorageGrid:
     certificate: str
     s3_port: int = S3_PORT
     discovered: bool = False
+    listed_from: float = 0.0  # emulator time (epoch s) from which GET /api/v1/sg shows it once discovered
     we_credentials: dict[str, WeCredentials] = field(default_factory=dict)
     stored: StoredCredentials | None = None
 

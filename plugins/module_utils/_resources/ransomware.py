@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) bluexp.cloud_backup contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to this collection: no compatibility promise for other collections.
+
+"""Ransomware scans of cloud backups (Ransomware Scan category).
+
+A scan is a job; its verdict is not in the job but on the backup record, as
+`ransomware-scan-status` and `last-ransomware-scan`, so the backup is read again after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Verdicts after which a backup needs no new scan; any other status (or none) means "not scanned".
+FINAL_VERDICTS = ("PROTECTED", "RANSOMWARE_DETECTED")
+DETECTED = "RANSOMWARE_DETECTED"
+
+
+def verdict_of(backup: dict[str, Any]) -> str | None:
+    return backup.get("ransomware-scan-status")
+
+
+def start_scan(client: Any, we_id: str, volume_id: str, backup_id: str) -> Any:
+    """Scan one backup (asynchronous: answers with a job)."""
+    return client.cbs("POST", "v1", "ransomware", "working-environment", we_id, "volume", volume_id,
+                      "snapshot", backup_id)
+
+
+def scanned_backup(client: Any, we_id: str, volume_id: str, backup_id: str) -> dict[str, Any]:
+    """The backup record, read on its own for the scan fields a finished scan left on it."""
+    return client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume", volume_id,
+                      "snapshot", backup_id) or {}
