@@ -244,8 +244,9 @@ def apt_install(session: nox.Session, program: str, package: str, *, required: b
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
 
     def apt_get(*args: str) -> int:
-        return subprocess.run(["apt-get", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                              check=False).returncode
+        # Another run on the same machine may hold dpkg's lock: wait for it rather than fail.
+        return subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=300", *args], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env=env, check=False).returncode
 
     if apt_get("install", "-y", "-qq", package):
         apt_get("update", "-qq")
