@@ -37,7 +37,7 @@ help:
 	@echo "                     $(STAGES)"
 	@echo "make demo            run playbooks/demo.yml against a local BlueXP emulator"
 	@echo
-	@echo "make STAGE           one stage (= .venv/bin/nox -s STAGE), e.g. make units ARGS='-k http'"
+	@echo "make STAGE           one stage (= .venv/bin/nox -s STAGE), e.g. make e2e ARGS='-k inventory'"
 	@echo "  setup              .venv (make venv), .venv-2.21 when Python 3.12/3.13 exists, get-pip stand-in"
 	@echo "  changelog-lint     antsibull-changelog lint"
 	@echo "  build              build the collection tarball into build/, install it, ansible-doc from it"
