@@ -1,11 +1,13 @@
-# Build, test and demo tooling for the bluexp.cloud_backup collection.
+# Entry points of the bluexp.cloud_backup collection's tooling. The checks themselves are nox
+# sessions (noxfile.py); this file only makes the virtualenv nox lives in and calls it.
 #
-#   make test    set up what is missing, then run every suite (timings at the end)
+#   make test    set up what is missing, then run every stage (timings at the end)
 #   make demo    run playbooks/demo.yml against a local BlueXP emulator
 #   make help    list all targets
 #
-# Virtualenvs: .venv (ansible-core 2.19, $(PYTHON), requirements-dev.txt) and, when a Python
-# 3.13 or 3.12 is found, .venv-2.21 (ansible-core 2.21, tests/utils/requirements-core-2.21.txt).
+# Virtualenvs: .venv (ansible-core 2.19, $(PYTHON), requirements-dev.txt, with nox) and, when a
+# Python 3.13 or 3.12 is found, .venv-2.21 (ansible-core 2.21, tests/utils/requirements-core-2.21.txt;
+# made by the setup stage).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -14,153 +16,69 @@ MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3
 VENV := .venv
-VENV_221 := .venv-2.21
-BIN := $(CURDIR)/$(VENV)/bin
-REQS_221 := tests/utils/requirements-core-2.21.txt
+NOX := $(VENV)/bin/nox
 
-# Interpreter for the ansible-core 2.21 line; empty when there is none (override: PYTHON_221=...).
-ifeq ($(origin PYTHON_221),undefined)
-PYTHON_221 := $(shell tests/utils/find-python.sh 3.13 3.12)
-endif
-export PYTHON_221
-SKIP_221 := ansible-core 2.21 suites skipped: no Python 3.12/3.13 found
+export BLUEXP_SPEC_DIR ?= $(abspath $(CURDIR)/../shared/bluexp-api)
 
-# Python X.Y of .venv (evaluated when used, i.e. after the venv exists).
-PYVER = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-
-ANSIBLE_TEST := tests/utils/ansible-test.sh
-SPEC_DIR := $(abspath $(CURDIR)/../shared/bluexp-api)
-export BLUEXP_SPEC_DIR ?= $(SPEC_DIR)
-
-# Extra arguments, e.g. make units UNITS_ARGS='tests/unit/plugins/module_utils/test_x.py'
-SANITY_ARGS ?=
-UNITS_ARGS ?=
-INTEGRATION_ARGS ?=
-# Run the ansible-core 2.19 and 2.21 integration lines at once, each with its own emulator
-# (much of their time is spent waiting on emulated jobs); 1 = one after the other.
-INTEGRATION_JOBS ?= 2
-PYTEST_ARGS ?= -q -ra
-# The end-to-end tests each run ansible-playbook; two pytest-xdist workers halve their time.
-E2E_PYTEST_ARGS ?= -n 2
+# Extra arguments for the tool a stage runs, e.g. make units ARGS='tests/unit/plugins/module_utils/test__http.py'
+ARGS ?=
 DEMO_ARGS ?=
 
-# The order `make test` runs the stages in.
-STAGES := setup changelog-lint build docs-lint lint sanity units emulator-tests integration contract e2e
+# The order `make test` runs the stages in (the same list is nox's default, in noxfile.py).
+STAGES := setup changelog-lint build docs-lint lint ruff mypy yamllint layering sanity units emulator-tests \
+	integration contract e2e
+# Further sessions that are not part of `make test`.
+EXTRA := docs sanity-2.21 lock
 
-.PHONY: help venv venv-2.21 setup get-pip-shim sanity units integration contract emulator-tests \
-	e2e lint docs docs-lint changelog-lint build test demo collections clean distclean
+.PHONY: help venv test demo clean distclean $(STAGES) $(EXTRA)
 
 help:
-	@echo "make test            run every suite: $(STAGES)"
+	@echo "make test            set up what is missing, then run every stage through nox:"
+	@echo "                     $(STAGES)"
 	@echo "make demo            run playbooks/demo.yml against a local BlueXP emulator"
-	@echo "make setup           create .venv (and .venv-2.21 when Python 3.12/3.13 exists), get-pip stand-in"
-	@echo "make sanity          ansible-test sanity (ansible-core 2.19, Python 3.11)"
-	@echo "make units           ansible-test units (2.19; and 2.21 on Python 3.12/3.13 when found)"
-	@echo "make integration     ansible-test integration against the emulator (2.19 and 2.21)"
-	@echo "make docs            regenerate docs/reference (antsibull-docs) and CHANGELOG.rst (antsibull-changelog)"
-	@echo "make contract        validate the requests integration sent against the published spec"
-	@echo "make emulator-tests  the emulator's own tests"
-	@echo "make e2e             ansible-playbook end-to-end tests against the emulator"
-	@echo "make lint            ansible-lint (production profile)"
-	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
-	@echo "make changelog-lint  antsibull-changelog lint"
-	@echo "make build           build the collection tarball into build/ and ansible-doc from it"
+	@echo
+	@echo "make STAGE           one stage (= .venv/bin/nox -s STAGE), e.g. make e2e ARGS='-k inventory'"
+	@echo "  setup              .venv (make venv), .venv-2.21 when Python 3.12/3.13 exists, get-pip stand-in"
+	@echo "  changelog-lint     antsibull-changelog lint"
+	@echo "  build              build the collection tarball into build/, install it, ansible-doc from it"
+	@echo "  docs-lint          antsibull-docs lint-collection-docs --plugin-docs; docs/reference up to date"
+	@echo "  lint               ansible-lint (production profile)"
+	@echo "  ruff, mypy, yamllint   (ruff.toml, mypy.ini, .yamllint)"
+	@echo "  layering           no client.cbs( under plugins/modules/"
+	@echo "  sanity             ansible-test sanity (ansible-core 2.19, Python 3.11)"
+	@echo "  units              ansible-test units (2.19; and 2.21 on Python 3.12/3.13 when found)"
+	@echo "  emulator-tests     the emulator's own tests"
+	@echo "  integration        ansible-test integration against the emulator (2.19 and 2.21 at once)"
+	@echo "  contract           the requests integration sent, against the published spec"
+	@echo "  e2e                ansible-playbook end-to-end tests against the emulator"
+	@echo "make docs            regenerate docs/reference (antsibull-docs) and CHANGELOG.rst"
+	@echo "make sanity-2.21     ansible-test sanity of ansible-core 2.21"
+	@echo "make lock            refresh the pinned blocks of the requirement files"
 	@echo "make clean           remove build and test output; make distclean also removes the venvs"
 	@echo
-	@echo "Variables: PYTHON (default python3), PYTHON_221 (found: $(or $(PYTHON_221),none)), SANITY_ARGS,"
-	@echo "UNITS_ARGS, INTEGRATION_ARGS, INTEGRATION_JOBS, PYTEST_ARGS, E2E_PYTEST_ARGS, DEMO_ARGS"
+	@echo "Variables: PYTHON (default python3), PYTHON_221 (default: found Python 3.13/3.12; empty = skip),"
+	@echo "ARGS, DEMO_ARGS, INTEGRATION_JOBS (2 = both integration lines at once; 1 = one after the other)"
 
-# ---------------------------------------------------------------------------------------------
-# Setup
-
-$(VENV)/.stamp: requirements-dev.txt tests/utils/make-venv.sh
-	tests/utils/make-venv.sh "$(PYTHON)" $(VENV) requirements-dev.txt
+$(VENV)/.stamp: requirements-dev.txt tests/utils/venvs.py
+	$(PYTHON) tests/utils/venvs.py create "$(PYTHON)" $(VENV) requirements-dev.txt
 	@touch $@
 
 venv: $(VENV)/.stamp
 
-$(VENV_221)/.stamp: $(REQS_221) tests/utils/make-venv.sh
-	tests/utils/make-venv.sh "$(PYTHON_221)" $(VENV_221) $(REQS_221)
-	@touch $@
-
-ifeq ($(PYTHON_221),)
-venv-2.21:
-	@echo "$(SKIP_221)"
-else
-venv-2.21: $(VENV_221)/.stamp
-endif
-
-get-pip-shim:
-	@tests/utils/install-get-pip-shim.sh
-
-setup: venv venv-2.21 get-pip-shim
-
-# A copy of the collection under tests/output/collections/ansible_collections/bluexp/cloud_backup
-# for ANSIBLE_COLLECTIONS_PATH (e2e tests, demo).
-collections:
-	@tests/utils/collection-tree.sh tests/output/collections >/dev/null
-
-# ---------------------------------------------------------------------------------------------
-# Test suites
-
-sanity: venv get-pip-shim
-	@tests/utils/ensure-shellcheck.sh
-	ANSIBLE_TEST_VENV=$(VENV) $(ANSIBLE_TEST) sanity --python $(PYVER) $(SANITY_ARGS)
-
-units: venv venv-2.21 get-pip-shim
-	VENV=$(VENV) VENV_221=$(if $(PYTHON_221),$(VENV_221)) tests/utils/run-units.sh $(UNITS_ARGS)
-
-integration: venv venv-2.21 get-pip-shim
-	VENV=$(VENV) VENV_221=$(if $(PYTHON_221),$(VENV_221)) INTEGRATION_ARGS='$(INTEGRATION_ARGS)' \
-		INTEGRATION_JOBS=$(INTEGRATION_JOBS) tests/utils/run-integration.sh
-
-# Needs tests/output/contract/requests.json, written by `make integration`.
-contract: venv
-	@if find tests/contract -name 'test_*.py' -print -quit 2>/dev/null | grep -q . \
-		&& [ ! -f tests/output/contract/requests.json ]; then \
-		echo "ERROR: tests/output/contract/requests.json is missing: run 'make integration' first" >&2; \
-		exit 1; \
-	fi
-	tests/utils/pytest-dir.sh $(VENV) tests/contract $(PYTEST_ARGS)
-
-emulator-tests: venv
-	PYTHONPATH=tests/emulator tests/utils/pytest-dir.sh $(VENV) tests/emulator/tests $(PYTEST_ARGS)
-
-e2e: venv collections
-	@tests/utils/ensure-chromium.sh  # the HTML report is rendered in headless Chromium
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/tests/output/collections PYTHONPATH=tests/emulator \
-		tests/utils/pytest-dir.sh $(VENV) tests/e2e $(PYTEST_ARGS) $(E2E_PYTEST_ARGS)
-
-# Offline, ansible-lint does not install the collection it lints; the playbooks find it (and
-# its action groups) through ANSIBLE_COLLECTIONS_PATH.
-lint: venv collections
-	PATH="$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/tests/output/collections \
-		ansible-lint $(if $(CI),--nocolor)
-
-docs-lint: venv
-	PATH="$(BIN):$$PATH" tests/utils/in-collection-tree.sh antsibull-docs lint-collection-docs --plugin-docs .
-	tests/utils/build-docs.sh $(VENV) --check
-
-docs: venv
-	tests/utils/build-docs.sh $(VENV)
-
-changelog-lint: venv
-	$(BIN)/antsibull-changelog lint
-
-build: venv
-	tests/utils/build-collection.sh $(VENV)
-
+# nox runs every stage even when one fails, and prints the timing summary at the end. The setup
+# stage's time includes the creation of .venv.
 test:
-	@MAKE="$(MAKE)" tests/utils/run-stages.sh $(STAGES)
+	@STAGES_T0=$$(date +%s.%N); $(MAKE) venv; STAGES_T0=$$STAGES_T0 $(NOX) -s $(STAGES)
 
-# ---------------------------------------------------------------------------------------------
+$(STAGES) $(EXTRA): venv
+	$(NOX) -s $@ $(if $(ARGS),-- $(ARGS))
 
 demo: venv
-	tests/utils/run-demo.sh $(VENV) $(DEMO_ARGS)
+	$(NOX) -s demo $(if $(DEMO_ARGS),-- $(DEMO_ARGS))
 
 clean:
-	rm -rf build tests/output collections .pytest_cache tests/integration/inventory
+	rm -rf build tests/output collections .pytest_cache .mypy_cache .ruff_cache tests/integration/inventory
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_221)
+	rm -rf $(VENV) $(VENV)-2.21 .nox

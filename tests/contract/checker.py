@@ -150,8 +150,8 @@ def _query_problems(name: str, values: Any, param: dict[str, Any]) -> list[str]:
     values = values if isinstance(values, list) else [values]
     kind, enum = param.get("type"), param.get("enum")
     problems = []
-    for value in values:
-        value = str(value)
+    for raw in values:
+        value = str(raw)
         if kind == "boolean" and value not in ("true", "false"):
             problems.append("query parameter {0!r} must be true or false, got {1!r}".format(name, value))
         if kind in ("integer", "number") and not re.fullmatch(r"-?\d+(\.\d+)?", value):

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checker import Contract  # noqa: E402
+from checker import Contract
 
 REPORT_LINES: list[str] = []
 

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every request the collection sent during the integration tests conforms to the spec.
 
-tests/utils/run-integration.sh records the emulator's request log in
+The integration session (noxfile.py) records the emulator's request log in
 tests/output/contract/requests.json (BLUEXP_CONTRACT_LOG overrides the path).
 """
 

@@ -101,7 +101,7 @@ def text(element: dict[str, Any]) -> str:
 def chromium() -> str:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail("Chromium ({0}) is not installed, and this test renders the report in it: run "
-                    "tests/utils/ensure-chromium.sh (it installs Debian's chromium package)".format(CHROMIUM))
+                    "make e2e (nox -s e2e installs Debian's chromium package)".format(CHROMIUM))
     return CHROMIUM
 
 

@@ -23,7 +23,7 @@ SURVEY_TYPES = {"str", "int", "bool", "list", "dict", "float", "path"}
 
 
 def test_every_role_has_argument_specs():
-    assert ROLES == sorted(p.name for p in (REPO / "roles").iterdir() if p.is_dir())
+    assert sorted(p.name for p in (REPO / "roles").iterdir() if p.is_dir()) == ROLES
     assert len(ROLES) == 6
 
 

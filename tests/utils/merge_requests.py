@@ -12,9 +12,10 @@ import json
 import os
 import sys
 import urllib.request
+from typing import Any
 
 
-def merge(old, new):
+def merge(old: Any, new: Any) -> Any:
     """Return old and new request logs merged."""
     if old is None:
         return new
@@ -31,14 +32,14 @@ def merge(old, new):
     raise ValueError('cannot merge %s into %s' % (type(new).__name__, type(old).__name__))
 
 
-def count(log):
+def count(log: Any) -> int:
     """Number of requests in a log."""
     if isinstance(log, list):
         return len(log)
     return sum(len(value) for value in log.values() if isinstance(value, list))
 
 
-def load(source):
+def load(source: str) -> Any:
     """Read a request log from a URL or a file."""
     if source.startswith(('http://', 'https://')):
         with urllib.request.urlopen(source, timeout=30) as response:  # nosec - local emulator
@@ -47,7 +48,7 @@ def load(source):
         return json.load(handle)
 
 
-def main():
+def main() -> None:
     """Entry point."""
     dest, sources = sys.argv[1], sys.argv[2:]
     merged = load(dest) if os.path.exists(dest) else None

@@ -52,7 +52,7 @@ _AUTO = object()
 
 class Emulator:
     def __init__(self, config: EmulatorConfig | None = None, clock: Clock | None = None,
-                 spec: Spec | None | object = _AUTO) -> None:
+                 spec: Spec | object | None = _AUTO) -> None:
         self.lock = threading.RLock()
         self.initial_config = replace(config) if config else EmulatorConfig()
         self.config = replace(self.initial_config)

@@ -5,6 +5,7 @@
 (including dropped connections), logs every API call, and writes responses."""
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import ssl
@@ -88,7 +89,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
@@ -118,10 +119,8 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         response = process(self.server.emulator, request)
         if response is None:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         self._send(response)
 
@@ -167,8 +166,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host = self.server_address[0]
-        host = f"[{host}]" if ":" in str(host) else host
+        host = str(self.server_address[0])
+        host = f"[{host}]" if ":" in host else host
         return f"{self.scheme}://{host}:{self.port}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:

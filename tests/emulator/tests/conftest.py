@@ -11,20 +11,20 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/emulator, if PYTHONPATH lacks it
 
-from bluexp_emulator.core.spec import Spec  # noqa: E402
-from bluexp_emulator.handle import EmulatorHandle  # noqa: E402
+from bluexp_emulator.core.spec import Spec
+from bluexp_emulator.handle import EmulatorHandle
 # Re-exported so pytest registers the fixtures and the marker for this directory.
-from bluexp_emulator.pytest_plugin import (  # noqa: E402,F401 pylint: disable=unused-import
+from bluexp_emulator.pytest_plugin import (  # noqa: F401 pylint: disable=unused-import
     bluexp_emulator,
     bluexp_emulator_session,
     pytest_configure,
 )
-from backup_flow import Flow  # noqa: E402
-from emulator_client import Client  # noqa: E402
+from backup_flow import Flow
+from emulator_client import Client
 
 
 @pytest.fixture
-def client(bluexp_emulator: EmulatorHandle) -> Client:
+def client(bluexp_emulator: EmulatorHandle) -> Client:  # noqa: F811 - the fixture imported above
     return Client(bluexp_emulator)
 
 

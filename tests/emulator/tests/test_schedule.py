@@ -96,7 +96,7 @@ def test_backups_move_to_the_archive_tier(flow: Flow) -> None:
 
 
 def test_working_environment_counters_follow_the_schedule(flow: Flow) -> None:
-    we, volume = _protect(flow, [{"label": "hourly", "retention": 4}])
+    we, _volume = _protect(flow, [{"label": "hourly", "retention": 4}])
     before = flow.backup_view(we)
     flow.advance(4 * 60)
     after = flow.backup_view(we)

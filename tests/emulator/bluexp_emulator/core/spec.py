@@ -123,7 +123,7 @@ class Spec:
     @classmethod
     def load(cls, announce: bool = True) -> Spec | None:
         """The spec if present; otherwise ``None`` and (once per process) a warning."""
-        global _warned
+        global _warned  # noqa: PLW0603 - warn once per process
         directory = find_spec_dir()
         if directory is None:
             if announce and not _warned:
@@ -173,7 +173,7 @@ class Spec:
             if key in self._validators:
                 return self._validators[key]
         found = self.find(method, template)
-        validator = None
+        validator: tuple[Any, Any] | None = None
         if found is not None:
             params = found[1].get("parameters", [])
             if part == "body":

@@ -654,7 +654,7 @@ class BackupBackend:
             backup.snapshots = [s for s in backup.snapshots if s.locked(now_ms)]
 
     def delete_snapshot(self, account_id: str, we_id: str, volume_id: str, snapshot_id: str) -> str:
-        we, volume = self.get_backed_up_volume(account_id, we_id, volume_id)
+        _we, volume = self.get_backed_up_volume(account_id, we_id, volume_id)
         snapshot = self.get_volume_snapshot(account_id, we_id, volume_id, snapshot_id)
         if snapshot.locked(self.clock.now_ms()):
             raise BadRequest(_lock_message([snapshot], f"volume {volume.name}"))

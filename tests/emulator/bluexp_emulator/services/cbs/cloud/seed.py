@@ -86,7 +86,7 @@ def _azure(ids: IdGenerator, known: list[str], fleet: list[WorkingEnvironment]) 
     ids_ = _with_one_more(known, ids.uuid)
     names = rng.sample(_SUBSCRIPTION_NAMES, len(ids_))
     subscriptions = []
-    for sub_id, name in zip(ids_, names):
+    for sub_id, name in zip(ids_, names, strict=True):
         if sub_id in known:
             regions = _regions(ids, AZURE_REGIONS, KINDS["azure"].regions, (2, 4))
         else:

@@ -404,7 +404,7 @@ class RestoreBackend:
         overwrite = request.skip_file_rename and request.version >= 2
         batches = (job.data or {})["restore"]["batch"]
         failed = 0
-        for batch, (entry, path) in zip(batches, plan.entries):
+        for batch, (entry, path) in zip(batches, plan.entries, strict=False):
             error = job.forced_failures.get(path) or self._restore_entry(backup_tree, live, plan, request, entry, path,
                                                                          overwrite)
             batch["status"] = FAILED if error else SUCCESS
