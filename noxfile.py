@@ -466,8 +466,9 @@ def docs(session: nox.Session) -> None:
         date = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
         with session.chdir(dest):
+            # antsibull-changelog runs ansible-doc to list the plugins: the venv's bin/ goes first on PATH.
             session.run(_bin(VENV, "antsibull-changelog"), "release", "--version", GALAXY["version"], "--date", date,
-                        silent=True)
+                        silent=True, env=_env())
         shutil.copy(dest / "CHANGELOG.rst", ROOT / "CHANGELOG.rst")
         session.log(f"CHANGELOG.rst: release {GALAXY['version']}")
 

@@ -222,7 +222,8 @@ RULES = dict(
 )
 WORKING_ENVIRONMENT_OPTIONS = ("working_environment_id", "working_environment_name")
 # Where credentials are, in the view: "present", "absent", None (cannot be told), or "written" by this run.
-STORE, WE = "account_store", "working_environment"
+STORE = "account_store"
+WE = "working_environment"
 
 
 class StorageGrid(Resource):

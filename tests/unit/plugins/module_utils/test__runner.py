@@ -58,8 +58,8 @@ def test_outcome_reports_after_and_extra():
     ({"name": "p"}, None, {"before": {"name": "p"}, "after": {}}),
     ({"a": 1}, {"a": 2}, {"before": {"a": 1}, "after": {"a": 2}}),
     ([], [], {"before": "[]\n", "after": "[]\n"}),
-    ([{"id": "v"}], [{"id": "v", "s": 1}], {"before": '[\n  {\n    "id": "v"\n  }\n]\n',
-                                           "after": '[\n  {\n    "id": "v",\n    "s": 1\n  }\n]\n'}),
+    ([{"id": "v"}], [{"id": "v", "s": 1}],
+     {"before": '[\n  {\n    "id": "v"\n  }\n]\n', "after": '[\n  {\n    "id": "v",\n    "s": 1\n  }\n]\n'}),
     (None, [{"id": "v"}], {"before": "{}\n", "after": '[\n  {\n    "id": "v"\n  }\n]\n'}),
     (None, None, {"before": {}, "after": {}}),
 ], ids=["created", "deleted", "changed", "empty lists as text", "lists as text", "one side a list", "nothing"])
