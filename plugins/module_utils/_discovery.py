@@ -30,9 +30,9 @@ _CONNECTOR_LIST_HOSTS = {
 
 def normalise_connector_id(connector_id: str | None) -> str | None:
     """The x-agent-id value: the Connector id with the literal `clients` suffix."""
+    connector_id = (connector_id or "").strip()
     if not connector_id:
         return None
-    connector_id = connector_id.strip()
     return connector_id if connector_id.endswith(CONNECTOR_SUFFIX) else connector_id + CONNECTOR_SUFFIX
 
 
@@ -61,10 +61,9 @@ def pick_connector(account_id: str, body: Any) -> str:
     found = []
     for occm in occms or []:
         agent = occm.get("agent") or {}
-        agent_id = agent.get("agentId") or occm.get("agentId") or occm.get("occm")
-        if agent_id:
-            found.append((normalise_connector_id(agent_id), occm.get("occmName") or agent.get("name") or "",
-                          occm.get("status", "")))
+        connector_id = normalise_connector_id(agent.get("agentId") or occm.get("agentId") or occm.get("occm"))
+        if connector_id:
+            found.append((connector_id, occm.get("occmName") or agent.get("name") or "", occm.get("status", "")))
     if len(found) == 1:
         return found[0][0]
     if not found:

@@ -48,6 +48,7 @@ def occm(agent_id=None, occm_agent_id=None, occm_id=None, name="connector-1", st
     ("abcclients", "abcclients"),
     (" abc\n", "abcclients"),
     ("", None),
+    (" \n", None),
     (None, None),
 ])
 def test_normalise_connector_id(given, expected):
@@ -106,6 +107,11 @@ def test_pick_connector_prefers_agent_agent_id(record, expected):
     assert pick_connector("account-1", {"occms": [record]}) == expected
 
 
+def test_pick_connector_skips_a_blank_id():
+    body = {"occms": [occm(occm_agent_id=" ", name="half made"), occm(occm_agent_id="agentB", name="west")]}
+    assert pick_connector("account-1", body) == "agentBclients"
+
+
 @pytest.mark.parametrize("body", [{"occms": []}, {}, None, [], {"occms": [{"occmName": "no id"}]}])
 def test_pick_connector_none(body):
     with pytest.raises(DiscoveryError) as info:
@@ -138,6 +144,12 @@ def test_given_ids_need_no_discovery():
     assert discovery.connector_id == "conn9clients"
 
 
+def test_blank_connector_id_is_discovered():
+    answers = {connector_list_url(API_URL, "account-1"): {"occms": [occm(agent_id="agentAclients")]}}
+    discovery = Discovery(API_URL, answers.__getitem__, "account-1", "  ")
+    assert discovery.connector_id == "agentAclients", "not the bare suffix `clients`"
+
+
 def test_discovery_is_lazy_and_happens_once():
     seen = []
     answers = {ACCOUNTS_URL: [account("account-1")],
@@ -149,7 +161,7 @@ def test_discovery_is_lazy_and_happens_once():
 
     discovery = Discovery(API_URL + "/", get_json, None, None)
     assert seen == []
-    for dummy in range(3):
+    for _ in range(3):
         assert discovery.connector_id == "agentAclients"
         assert discovery.account_id == "account-1"
     assert seen == [ACCOUNTS_URL, connector_list_url(API_URL, "account-1")]
@@ -162,7 +174,7 @@ def test_client_discovers_account_and_connector_once(make_client, fake):
     fake.add("GET", cbs_path("v1", "job", account="account-1"), reply(200, {"job": []}))
     client = make_client(account_id=None, connector_id=None)
     assert fake.calls == [], "constructing a client sends nothing"
-    for dummy in range(3):
+    for _ in range(3):
         client.cbs("GET", "v1", "job")
     urls = [c.url for c in fake.calls]
     assert urls[:2] == [ACCOUNTS_URL, list_url]
@@ -203,6 +215,7 @@ def test_client_discovery_error_reaches_the_caller(make_client, fake):
 
 def test_client_discovery_http_error_is_typed(make_client, fake):
     fake.add("GET", ACCOUNTS_URL, reply(404, {"message": "no tenancy here"}))
+    client = make_client(account_id=None)
     with pytest.raises(NotFoundError) as info:
-        make_client(account_id=None).account_id
+        client.cbs("GET", "v1", "job")
     assert info.value.path == "/tenancy/account"
