@@ -141,21 +141,16 @@ cache_timeout: 3600
 import collections
 import hashlib
 import os
+import sys
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _http
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
-
-try:
-    from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
-except ImportError as exc:  # requests is missing on the controller
-    BlueXPClient = None
-    IMPORT_ERROR = exc
-else:
-    IMPORT_ERROR = None
 
 NAME = "bluexp.cloud_backup.working_environments"
 SOURCE_NAMES = ("bluexp.yml", "bluexp.yaml")
@@ -254,9 +249,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return "{0}_{1}".format(self.get_cache_key(path), hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8])
 
     def _fetch(self):
-        if BlueXPClient is None:
-            raise AnsibleParserError("{0} needs the Python library requests on the controller: {1}"
-                                     .format(NAME, IMPORT_ERROR))
+        # The client imports without requests (_http guards that import); it only fails once used.
+        if not _http.HAS_REQUESTS:
+            raise AnsibleParserError("{0} needs the Python library requests on the controller's Python ({1})."
+                                     .format(NAME, sys.executable))
         params = {name: self.get_option(name) for name in CONNECTION_OPTIONS}
         try:
             client = BlueXPClient(params)

@@ -57,26 +57,23 @@ _raw:
   elements: str
 """
 
+import sys
+
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _http
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
-
-try:
-    from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
-except ImportError as exc:  # requests is missing on the controller
-    BlueXPClient = None
-    IMPORT_ERROR = exc
-else:
-    IMPORT_ERROR = None
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        if BlueXPClient is None:
+        # The client imports without requests (_http guards that import); it only fails once used.
+        if not _http.HAS_REQUESTS:
             raise AnsibleLookupError("The access_token lookup needs the Python library requests on the "
-                                     "controller: {0}".format(IMPORT_ERROR))
+                                     "controller's Python ({0}).".format(sys.executable))
         params = {name: self.get_option(name) for name in (
             "refresh_token", "client_id", "client_secret", "auth_url", "api_url",
             "validate_certs", "ca_path", "timeout")}

@@ -17,6 +17,7 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.bluexp.cloud_backup.plugins.inventory import working_environments
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _http
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     documented_options,
     ACCOUNT,
@@ -416,11 +417,13 @@ def test_bad_api_url_is_named(plugin, fake, source):
     assert not fake.calls
 
 
-def test_missing_requests_is_reported(plugin, source, monkeypatch):
-    monkeypatch.setattr(working_environments, "BlueXPClient", None)
-    monkeypatch.setattr(working_environments, "IMPORT_ERROR", ImportError("No module named 'requests'"))
-    with pytest.raises(AnsibleParserError, match="requests"):
+def test_missing_requests_is_reported(plugin, fake, source, monkeypatch):
+    # What _http looks like on a controller without requests: the client still imports.
+    monkeypatch.setattr(_http, "HAS_REQUESTS", False)
+    monkeypatch.delattr(_http, "requests")
+    with pytest.raises(AnsibleParserError, match="needs the Python library requests"):
         parse(plugin, source())
+    assert not fake.calls
 
 
 # --- cache ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.bluexp.cloud_backup.plugins.lookup import access_token
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api, _http
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     documented_options,
     AUTH_URL,
@@ -179,8 +179,9 @@ def test_bad_option_is_named_before_any_request(lookup, token_endpoint, options,
 
 
 def test_missing_requests_is_reported(lookup, monkeypatch):
-    monkeypatch.setattr(access_token, "BlueXPClient", None)
-    monkeypatch.setattr(access_token, "IMPORT_ERROR", ImportError("No module named 'requests'"))
+    # What _http looks like on a controller without requests: the client still imports.
+    monkeypatch.setattr(_http, "HAS_REQUESTS", False)
+    monkeypatch.delattr(_http, "requests")
     with pytest.raises(AnsibleLookupError) as info:
         lookup.run([], variables={}, refresh_token=REFRESH_TOKEN)
-    assert "requests" in str(info.value)
+    assert "needs the Python library requests" in str(info.value)
