@@ -226,22 +226,23 @@ def gather(client, params, now=None):
                                  "working_environment_name).", option="volumes")
     now_ms = (now if now is not None else time.time()) * 1000
     result = []
-    for backups in map_concurrently(lambda pair: backups_of(client, *pair), targets(client, params)):
+    for listed in map_concurrently(lambda pair: backups_of(client, *pair), targets(client, params)):
+        kept = listed
         if max_age is not None:
-            backups = [b for b in backups if (b.get("creation_time") or 0) >= now_ms - max_age * 1000]
+            kept = [b for b in kept if (b.get("creation_time") or 0) >= now_ms - max_age * 1000]
         if min_age is not None:
-            backups = [b for b in backups if (b.get("creation_time") or 0) <= now_ms - min_age * 1000]
-        result.extend(backups[:1] if params["newest_only"] else backups)
+            kept = [b for b in kept if (b.get("creation_time") or 0) <= now_ms - min_age * 1000]
+        result.extend(kept[:1] if params["newest_only"] else kept)
     return result
 
 
 def main():
     module = create_module(ARGUMENT_SPEC, mutually_exclusive=[("working_environment_id", "working_environment_name")])
     try:
-        backups = gather(new_client(module), module.params)
+        found = gather(new_client(module), module.params)
     except BlueXPError as exc:
         module.fail_json(**exc.to_result())
-    module.exit_json(changed=False, backups=backups)
+    module.exit_json(changed=False, backups=found)
 
 
 if __name__ == "__main__":

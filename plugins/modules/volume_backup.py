@@ -300,8 +300,8 @@ class VolumeBackups(Resource):
             if job.get("status") == "FAILED" and not per_volume_results(job):
                 raise job_failed(job)
         view = []
-        for record in after:
-            record = dict(record, action=self.actions[record["id"]])
+        for current in after:
+            record = dict(current, action=self.actions[current["id"]])
             if record["id"] in results:
                 record.update(result=results[record["id"]].get("status"),
                               error=results[record["id"]].get("error") or None)

@@ -55,12 +55,12 @@ def get(client: Any, we_id: str) -> dict[str, Any] | None:
 
 
 def is_active(record: dict[str, Any] | None) -> bool:
-    return bool(record) and record.get("backup-enablement-status") == ACTIVE
+    return bool(record and record.get("backup-enablement-status") == ACTIVE)
 
 
 def view(record: dict[str, Any] | None) -> dict[str, Any]:
     """The managed settings in the module's own names; also the diff and the return value."""
-    if not is_active(record):
+    if record is None or not is_active(record):
         return {"active": False}
     policy = record.get("backup-policy") or {}
     return {
@@ -144,7 +144,7 @@ def _nest(target: dict[str, Any], dotted: str, value: Any) -> None:
 def provider_block(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     option = BLOCKS.get(params.get("provider") or "")
     values = params.get(option) if option else None
-    if not values:
+    if not option or not values:
         return None
     block: dict[str, Any] = {}
     for name, api_key in BLOCK_FIELDS[option].items():

@@ -99,11 +99,13 @@ def validate(rules: list[dict[str, Any]] | None, archive_after_days: Any, object
         if total > MAX_RETAINED:
             raise ConfigurationError("rules: the retentions add up to {0} backups; a policy keeps at most {1}."
                                      .format(total, MAX_RETAINED), option="rules")
-    if archive_after_days not in (None, NEVER) and as_int(archive_after_days) is None:
-        raise ConfigurationError("archive_after_days must be a number of days or 'never', got {0!r}."
-                                 .format(archive_after_days), option="archive_after_days")
-    if archive_after_days not in (None, NEVER) and as_int(archive_after_days) < 1:
-        raise ConfigurationError("archive_after_days must be at least 1 (or 'never').", option="archive_after_days")
+    if archive_after_days not in (None, NEVER):
+        days = as_int(archive_after_days)
+        if days is None:
+            raise ConfigurationError("archive_after_days must be a number of days or 'never', got {0!r}."
+                                     .format(archive_after_days), option="archive_after_days")
+        if days < 1:
+            raise ConfigurationError("archive_after_days must be at least 1 (or 'never').", option="archive_after_days")
     if object_lock not in (None, "NONE") and archive_after_days not in (None, NEVER):
         raise ConfigurationError("object_lock (DataLock) cannot be combined with archive_after_days: "
                                  "locked backups are not archived.", option="object_lock")

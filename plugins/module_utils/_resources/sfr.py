@@ -59,8 +59,8 @@ def list_directory(client: Any, we_id: str, volume_id: str, backup_id: str, path
         body = client.cbs("GET", "v1", "sfr", "working-environment", we_id, "volume", volume_id, "snapshot",
                           backup_id, "file-explore", "list", query=query) or {}
         entries = body.get("context") or []
-        for entry in entries:
-            entry = dict(entry)
+        for listed in entries:
+            entry = dict(listed)
             entry.setdefault("path", posixpath.join(path, entry.get("name") or ""))
             yield entry
         following = (body.get("pageConfig") or {}).get("next") or {}

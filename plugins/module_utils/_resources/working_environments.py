@@ -78,7 +78,7 @@ def chosen(client: Any, we_ids: Iterable[str] | None, names: Iterable[str] | Non
         raise ConfigurationError("{0}: no working environment with ID {1} in account {2}.".format(
             option, ", ".join(missing), client.account_id), option=option, code=NOT_FOUND,
             missing=missing)
-    return select(list(found.values()), names, providers)
+    return select([record for record in found.values() if record is not None], names, providers)
 
 
 def select(records: list[dict[str, Any]], names: Iterable[str] | None, providers: Iterable[str] | None) -> list[dict[str, Any]]:
@@ -108,7 +108,7 @@ def backup_status_by_id(client: Any, we_ids: list[str], listing: bool = False) -
     else:
         body = client.cbs("GET", "v1", "backup", "working-environment")
         records = (body or {}).get("working-environment") or []
-    return {r.get("id"): _backup(r) for r in records if r.get("id") in we_ids}
+    return {r["id"]: _backup(r) for r in records if r.get("id") in we_ids}
 
 
 def not_activated() -> dict[str, Any]:

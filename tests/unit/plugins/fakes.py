@@ -207,9 +207,9 @@ def run_module(main: Callable[[], None], args: dict[str, Any]) -> ExitJson | Fai
     """Run a module's main() with `args`; return the captured exit or failure."""
     with patch_module_args(args), \
             mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
-            mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json):
-        with pytest.raises((ExitJson, FailJson)) as info:
-            main()
+            mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json), \
+            pytest.raises((ExitJson, FailJson)) as info:
+        main()
     return info.value
 
 

@@ -170,8 +170,8 @@ def test_collection_version_matches_galaxy_yml():
         pytest.skip("galaxy.yml is not part of this test tree")
     yaml = pytest.importorskip("yaml")
     meta = yaml.safe_load(galaxy.read_text(encoding="utf-8"))
-    assert _version.COLLECTION_NAME == "{namespace}.{name}".format(**meta)
-    assert _version.COLLECTION_VERSION == str(meta["version"])
+    assert "{namespace}.{name}".format(**meta) == _version.COLLECTION_NAME
+    assert str(meta["version"]) == _version.COLLECTION_VERSION
 
 
 def test_default_transport_sends_user_agent_and_tls_settings():

@@ -43,7 +43,7 @@ class SilentServer:
 
     def _serve(self):
         try:
-            conn, dummy = self._sock.accept()
+            conn, _peer = self._sock.accept()
         except OSError:
             return
         with conn:
@@ -98,18 +98,16 @@ def test_connection_refused_was_never_sent(method):
 
 
 def test_read_timeout_may_have_been_sent():
-    with SilentServer("hang") as server:
-        with pytest.raises(ConnectionFailure) as info:
-            HttpTransport().send("POST", server.url, json_body={"a": 1}, timeout=0.2)
+    with SilentServer("hang") as server, pytest.raises(ConnectionFailure) as info:
+        HttpTransport().send("POST", server.url, json_body={"a": 1}, timeout=0.2)
     assert info.value.maybe_sent is True
     assert "no answer within the timeout" in info.value.msg
     assert server.received.startswith(b"POST /account/a/"), "the server did get the request"
 
 
 def test_connection_dropped_after_send_may_have_been_sent():
-    with SilentServer("drop") as server:
-        with pytest.raises(ConnectionFailure) as info:
-            HttpTransport().send("DELETE", server.url, timeout=2)
+    with SilentServer("drop") as server, pytest.raises(ConnectionFailure) as info:
+        HttpTransport().send("DELETE", server.url, timeout=2)
     assert info.value.maybe_sent is True
     assert "connection dropped" in info.value.msg
     assert server.received.startswith(b"DELETE ")
@@ -191,7 +189,7 @@ def test_one_session_is_reused_across_calls(monkeypatch):
     with responses.RequestsMock() as mocked:
         mocked.add(responses.GET, URL, json={})
         transport = HttpTransport()
-        for dummy in range(3):
+        for _ in range(3):
             transport.send("GET", URL)
         assert len(mocked.calls) == 3
     assert len(created) == 1

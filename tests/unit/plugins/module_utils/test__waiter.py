@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
@@ -131,7 +133,7 @@ def test_interval_backs_off_up_to_the_maximum(clock):
     client = JobsClient(clock, j1=["IN_PROGRESS"] * 12 + ["COMPLETED"])
     waiter(client, clock, first_interval=1.0, max_interval=15.0, factor=1.5).wait(["j1"], timeout=3600)
     assert clock.sleeps[0] == 1.0
-    assert all(b >= a for a, b in zip(clock.sleeps, clock.sleeps[1:]))
+    assert all(b >= a for a, b in pairwise(clock.sleeps))
     assert max(clock.sleeps) == 15.0
     assert clock.sleeps[-3:] == [15.0, 15.0, 15.0]
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import types
+from itertools import pairwise
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_the_interval_grows_by_half_up_to_the_maximum(clock):
     reader = Reader(clock, *([None] * 10 + ["found"]))
     assert wait(reader, clock, timeout=3600) == "found"
     assert clock.sleeps == [1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375, 11.390625, 15.0, 15.0, 15.0]
-    gaps = [b - a for a, b in zip(reader.asked_at, reader.asked_at[1:])]
+    gaps = [b - a for a, b in pairwise(reader.asked_at)]
     assert gaps == clock.sleeps, "every answer is read right after a sleep"
 
 

@@ -160,7 +160,7 @@ def test_snapshots_are_listed_per_result_newest_first(emulator, we, paths):
     calls = snapshot_lists(emulator, paths)
     assert [c["method"] for c in calls] == ["POST"] * 3
     assert emulator.writes() == [], "listing the backups of a result only reads"
-    for call, found in zip(calls, result["results"]):
+    for call, found in zip(calls, result["results"], strict=True):
         assert call["body"] == {"resourceName": found["resource_name"], "workingEnvironmentId": we["id"],
                                 "volumeId": found["volume_id"], "resourceType": "FILE"}
         held = emulator.api("POST", "v1", "catalog", "snapshots", json=call["body"])["results"]["snapshots"]

@@ -17,9 +17,8 @@ BLOCK_OPTIONS = ("aws", "azure", "gcp", "sgws", "ontap_s3")
 
 def params(**given):
     """Module parameters as AnsibleModule hands them over: every option present."""
-    base = {name: None for name in ("provider", "region", "bucket", "ip_space", "policy", "auto_backup_enabled",
-                                    "max_transfer_rate", "export_existing_snapshots", "archive_storage_class")
-            + BLOCK_OPTIONS}
+    base = dict.fromkeys(("provider", "region", "bucket", "ip_space", "policy", "auto_backup_enabled",
+                          "max_transfer_rate", "export_existing_snapshots", "archive_storage_class") + BLOCK_OPTIONS)
     base.update(given)
     return base
 

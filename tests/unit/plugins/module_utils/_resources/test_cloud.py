@@ -54,7 +54,7 @@ def test_every_path_and_answer_key_is_in_the_contract(subset):
     if SPEC is None:
         pytest.skip("the API specs are not available; set BLUEXP_SPEC_DIR")
     entry = cloud.SUBSETS[subset]
-    values = {o: "x" for o in cloud.options_of(subset)}
+    values = dict.fromkeys(cloud.options_of(subset), "x")
     path = cbs_path("v1", *[values[s[1:-1]] if s.startswith("{") else s for s in entry.path])
     # The emulator's route of the path names the operation's template as the spec writes it.
     route, _params = Router(API_ROUTES).resolve("GET", path)
@@ -89,7 +89,7 @@ def test_validate_accepts_well_formed_values_for_every_subset():
 
 
 def test_validate_skips_options_that_are_not_set():
-    cloud.validate(["aws_accounts"], {k: None for k in VALID})
+    cloud.validate(["aws_accounts"], dict.fromkeys(VALID))
 
 
 @pytest.mark.parametrize("subset", [s for s, needed in sorted(NEEDS.items()) if needed])
