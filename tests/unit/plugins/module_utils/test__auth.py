@@ -148,7 +148,7 @@ def test_token_endpoint_is_auth_url_oauth_token(auth_url):
 def test_token_is_exchanged_once_per_run(credential):
     post = RecordingPost(ok("first"), ok("second"))
     provider = TokenProvider(credential, AUTH_URL, post)
-    assert [provider.token() for _ in range(5)] == ["first"] * 5
+    assert [provider.token() for dummy in range(5)] == ["first"] * 5
     assert len(post.calls) == 1
     assert provider.exchanges == 1
 
@@ -161,7 +161,7 @@ def test_client_exchanges_once_for_many_requests(make_client, fake, params):
     fake.token(token_reply("at-1"), token_reply("at-2"))
     fake.add("GET", cbs_path("v1", "job"), reply(200, {"job": []}))
     client = make_client(**params)
-    for _ in range(4):
+    for dummy in range(4):
         client.cbs("GET", "v1", "job")
     assert len(fake.token_calls) == 1
     sent_body = fake.token_calls[0].body

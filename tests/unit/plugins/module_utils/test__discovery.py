@@ -161,7 +161,7 @@ def test_discovery_is_lazy_and_happens_once():
 
     discovery = Discovery(API_URL + "/", get_json, None, None)
     assert seen == []
-    for _ in range(3):
+    for dummy in range(3):
         assert discovery.connector_id == "agentAclients"
         assert discovery.account_id == "account-1"
     assert seen == [ACCOUNTS_URL, connector_list_url(API_URL, "account-1")]
@@ -174,7 +174,7 @@ def test_client_discovers_account_and_connector_once(make_client, fake):
     fake.add("GET", cbs_path("v1", "job", account="account-1"), reply(200, {"job": []}))
     client = make_client(account_id=None, connector_id=None)
     assert fake.calls == [], "constructing a client sends nothing"
-    for _ in range(3):
+    for dummy in range(3):
         client.cbs("GET", "v1", "job")
     urls = [c.url for c in fake.calls]
     assert urls[:2] == [ACCOUNTS_URL, list_url]

@@ -43,7 +43,7 @@ class SilentServer:
 
     def _serve(self):
         try:
-            conn, _peer = self._sock.accept()
+            conn, dummy = self._sock.accept()
         except OSError:
             return
         with conn:
@@ -189,7 +189,7 @@ def test_one_session_is_reused_across_calls(monkeypatch):
     with responses.RequestsMock() as mocked:
         mocked.add(responses.GET, URL, json={})
         transport = HttpTransport()
-        for _ in range(3):
+        for dummy in range(3):
             transport.send("GET", URL)
         assert len(mocked.calls) == 3
     assert len(created) == 1

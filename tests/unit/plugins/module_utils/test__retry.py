@@ -106,7 +106,7 @@ def test_backoff_is_jittered_within_bounds():
     jittered = policy(rand=rng.random)
     for attempt in range(1, 8):
         ceiling = min(30.0, 2 ** (attempt - 1))
-        delays = [jittered.delay(attempt) for _ in range(50)]
+        delays = [jittered.delay(attempt) for dummy in range(50)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 1, "parallel tasks must not retry in lock step"
 
