@@ -96,7 +96,8 @@ def _filter(found: Any, **options: Any) -> list[dict[str, Any]]:
     try:
         return catalog_matches(found, **options)
     except ValueError as exc:
-        raise AnsibleFilterError("catalog_matches: {0}".format(exc))
+        # The message already carries the cause; ansible-core would print it twice.
+        raise AnsibleFilterError("catalog_matches: {0}".format(exc)) from None
 
 
 class FilterModule:

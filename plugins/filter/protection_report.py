@@ -348,7 +348,8 @@ def _epoch_seconds(now: Any) -> float:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError("now: expected seconds since the epoch or an ISO 8601 timestamp, got {0!r}".format(now))
+        # The parser's own message adds nothing to this one.
+        raise ValueError("now: expected seconds since the epoch or an ISO 8601 timestamp, got {0!r}".format(now)) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.timestamp()
@@ -489,18 +490,20 @@ def _worst_first(entry: Mapping[str, Any]) -> tuple[float, int, str]:
 
 def histogram(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Newest-backup ages of the protected volumes; those without a backup count under 'none'."""
-    buckets = [{"label": label, "min_hours": low, "max_hours": high, "count": 0} for label, low, high in AGE_BUCKETS]
-    none = {"label": NO_BACKUP, "min_hours": None, "max_hours": None, "count": 0}
+    # Counted apart from the bucket dicts, whose values mix labels, bounds and counts.
+    counts = [0] * len(AGE_BUCKETS)
+    without_backup = 0
     for row in rows:
         if not row["protected"]:
             continue
         age = row["age_hours"]
         if age is None:
-            none["count"] += 1
+            without_backup += 1
             continue
-        bucket = next(b for b in buckets if b["max_hours"] is None or age < b["max_hours"])
-        bucket["count"] += 1
-    return buckets + [none]
+        counts[next(i for i, (_label, _low, high) in enumerate(AGE_BUCKETS) if high is None or age < high)] += 1
+    buckets: list[dict[str, Any]] = [{"label": label, "min_hours": low, "max_hours": high, "count": count}
+                                     for (label, low, high), count in zip(AGE_BUCKETS, counts)]
+    return buckets + [{"label": NO_BACKUP, "min_hours": None, "max_hours": None, "count": without_backup}]
 
 
 def _rpo_order(row: Mapping[str, Any]) -> tuple[int, float, str, str]:
@@ -609,7 +612,7 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
     try:
         rpo = float(rpo_hours)
     except (TypeError, ValueError):
-        raise ValueError("rpo_hours: expected a number of hours, got {0!r}".format(rpo_hours))
+        raise ValueError("rpo_hours: expected a number of hours, got {0!r}".format(rpo_hours)) from None
     if rpo <= 0:
         raise ValueError("rpo_hours: must be above 0, got {0!r}".format(rpo_hours))
     warning_days = as_int(trial_warning_days)
@@ -677,7 +680,8 @@ def _filter(working_environments: Any, **options: Any) -> dict[str, Any]:
     try:
         return protection_report(working_environments, **options)
     except ValueError as exc:
-        raise AnsibleFilterError("protection_report: {0}".format(exc))
+        # The message already carries the cause; ansible-core would print it twice.
+        raise AnsibleFilterError("protection_report: {0}".format(exc)) from None
 
 
 class FilterModule:

@@ -173,7 +173,8 @@ def _filter(scans: Any, **options: Any) -> list[dict[str, Any]]:
     try:
         return sweep_records(scans, **options)
     except ValueError as exc:
-        raise AnsibleFilterError("sweep_records: {0}".format(exc))
+        # The message already carries the cause; ansible-core would print it twice.
+        raise AnsibleFilterError("sweep_records: {0}".format(exc)) from None
 
 
 class FilterModule:

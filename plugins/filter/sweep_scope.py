@@ -122,7 +122,8 @@ def _filter(named: Any, **options: Any) -> dict[str, Any]:
     try:
         return sweep_scope(named, **options)
     except ValueError as exc:
-        raise AnsibleFilterError("sweep_scope: {0}".format(exc))
+        # The message already carries the cause; ansible-core would print it twice.
+        raise AnsibleFilterError("sweep_scope: {0}".format(exc)) from None
 
 
 class FilterModule:

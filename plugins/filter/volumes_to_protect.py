@@ -93,7 +93,7 @@ def _patterns(option: str, values: Iterable[Any] | None) -> list[re.Pattern[str]
     try:
         return [re.compile(str(value)) for value in values or []]
     except re.error as exc:
-        raise ValueError("{0}: not a regular expression ({1})".format(option, exc))
+        raise ValueError("{0}: not a regular expression ({1})".format(option, exc)) from exc
 
 
 def _matches(patterns: list[re.Pattern[str]], name: Any) -> bool:
@@ -130,7 +130,8 @@ def _filter(working_environment: Any, **options: Any) -> dict[str, list[dict[str
     try:
         return volumes_to_protect(working_environment, **options)
     except ValueError as exc:
-        raise AnsibleFilterError("volumes_to_protect: {0}".format(exc))
+        # The message already carries the cause; ansible-core would print it twice.
+        raise AnsibleFilterError("volumes_to_protect: {0}".format(exc)) from None
 
 
 class FilterModule:

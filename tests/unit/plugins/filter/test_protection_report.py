@@ -335,9 +335,9 @@ def test_drift_counters():
 
 
 def test_standard_rules_need_label_and_retention():
-    with pytest.raises(ValueError, match="standard.rules"):
+    with pytest.raises(ValueError, match=r"standard\.rules"):
         report([], standard={"rules": [{"label": "daily"}]})
-    with pytest.raises(ValueError, match="standard.rules"):
+    with pytest.raises(ValueError, match=r"standard\.rules"):
         report([], standard={"rules": []})
 
 
