@@ -61,9 +61,9 @@ _value:
 
 from typing import Any, Iterable, Mapping
 
-from ansible.errors import AnsibleFilterError
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 
 def _held_by(match: Mapping[str, Any], key: str) -> list[Any]:
@@ -92,16 +92,8 @@ def catalog_matches(found: Any, volume: str = "", svm: str = "", backup: str = "
     return matches
 
 
-def _filter(found: Any, **options: Any) -> list[dict[str, Any]]:
-    try:
-        return catalog_matches(found, **options)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("catalog_matches: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.catalog_matches."""
 
     def filters(self) -> dict[str, Any]:
-        return {"catalog_matches": _filter}
+        return {"catalog_matches": jinja_filter("catalog_matches", catalog_matches)}

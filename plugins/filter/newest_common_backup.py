@@ -54,12 +54,14 @@ _value:
 
 from typing import Any, Iterable, Mapping
 
-from ansible.errors import AnsibleFilterError
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 
 def newest_common_backup(matches: Iterable[Mapping[str, Any]], backups: Any = None) -> str:
+    if not isinstance(matches, (list, tuple)):
+        raise ValueError("expected a list of files, got {0}".format(type(matches).__name__))
     newest_of_each = [t for t in (m.get("latest_snapshot_creation_time") for m in matches) if t is not None]
     if not newest_of_each:
         return ""
@@ -69,18 +71,8 @@ def newest_common_backup(matches: Iterable[Mapping[str, Any]], backups: Any = No
     return next((str(b.get("id")) for b in registered_list(backups, "backups") if b.get("creation_time") == oldest), "")
 
 
-def _filter(matches: Any, **options: Any) -> str:
-    if not isinstance(matches, (list, tuple)):
-        raise AnsibleFilterError("newest_common_backup: expected a list of files, got {0}".format(type(matches).__name__))
-    try:
-        return newest_common_backup(matches, **options)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("newest_common_backup: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.newest_common_backup."""
 
     def filters(self) -> dict[str, Any]:
-        return {"newest_common_backup": _filter}
+        return {"newest_common_backup": jinja_filter("newest_common_backup", newest_common_backup)}

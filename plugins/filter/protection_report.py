@@ -293,11 +293,11 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-from ansible.errors import AnsibleFilterError
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, iso_utc
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 HOUR_S = 3600.0
 # (label, lower bound inclusive, upper bound exclusive) in hours; None: no upper bound.
@@ -676,16 +676,8 @@ def _standard_out(standard: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _filter(working_environments: Any, **options: Any) -> dict[str, Any]:
-    try:
-        return protection_report(working_environments, **options)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("protection_report: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.protection_report."""
 
     def filters(self) -> dict[str, Any]:
-        return {"protection_report": _filter}
+        return {"protection_report": jinja_filter("protection_report", protection_report)}

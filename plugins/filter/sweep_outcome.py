@@ -77,8 +77,8 @@ _value:
 
 from typing import Any, Iterable, Mapping
 
-from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 
 def _unique(records: Iterable[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -91,6 +91,8 @@ def _unique(records: Iterable[Mapping[str, Any]], key: str) -> list[dict[str, An
 
 def sweep_outcome(results: Iterable[Mapping[str, Any]], fail_on_detection: Any = True,
                   fail_on_scan_error: Any = True) -> dict[str, Any]:
+    if not isinstance(results, (list, tuple)):
+        raise ValueError("expected the ransomware_sweep_result of each host, got {0}".format(type(results).__name__))
     results = [r for r in results if isinstance(r, Mapping)]
     detections = _unique((d for r in results for d in r.get("detections") or []), "backup_id")
     failures = _unique((f for r in results for f in r.get("failures") or []), "volume_id")
@@ -110,15 +112,8 @@ def sweep_outcome(results: Iterable[Mapping[str, Any]], fail_on_detection: Any =
     }
 
 
-def _filter(results: Any, **options: Any) -> dict[str, Any]:
-    if not isinstance(results, (list, tuple)):
-        raise AnsibleFilterError("sweep_outcome: expected the ransomware_sweep_result of each host, got {0}".format(
-            type(results).__name__))
-    return sweep_outcome(results, **options)
-
-
 class FilterModule:
     """bluexp.cloud_backup.sweep_outcome."""
 
     def filters(self) -> dict[str, Any]:
-        return {"sweep_outcome": _filter}
+        return {"sweep_outcome": jinja_filter("sweep_outcome", sweep_outcome)}

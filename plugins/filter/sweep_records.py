@@ -104,10 +104,10 @@ _value:
 
 from typing import Any, Mapping
 
-from ansible.errors import AnsibleFilterError
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 # ransomware_scan could not start because there is no backup to scan: the volume is skipped.
 NOTHING_TO_SCAN = ("no_backup", "backup_not_found")
@@ -169,16 +169,8 @@ def sweep_records(scans: Any, jobs: Any = None, after: Any = None) -> list[dict[
     return [record(scan, jobs_by_id, backups_by_id) for scan in _scan_results(scans)]
 
 
-def _filter(scans: Any, **options: Any) -> list[dict[str, Any]]:
-    try:
-        return sweep_records(scans, **options)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("sweep_records: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.sweep_records."""
 
     def filters(self) -> dict[str, Any]:
-        return {"sweep_records": _filter}
+        return {"sweep_records": jinja_filter("sweep_records", sweep_records)}

@@ -93,10 +93,10 @@ _value:
 
 from typing import Any
 
-from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 
 def sweep_scope(named: Any, names: list[str] | None = None, working_environment_id: str = "",
@@ -118,16 +118,8 @@ def sweep_scope(named: Any, names: list[str] | None = None, working_environment_
     return {"by": "all", "targets": [""] if host_backup_enabled else []}
 
 
-def _filter(named: Any, **options: Any) -> dict[str, Any]:
-    try:
-        return sweep_scope(named, **options)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("sweep_scope: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.sweep_scope."""
 
     def filters(self) -> dict[str, Any]:
-        return {"sweep_scope": _filter}
+        return {"sweep_scope": jinja_filter("sweep_scope", sweep_scope)}

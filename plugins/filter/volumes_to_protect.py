@@ -84,9 +84,9 @@ _value:
 import re
 from typing import Any, Iterable, Mapping
 
-from ansible.errors import AnsibleFilterError
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import unsupported_reason
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 
 def _patterns(option: str, values: Iterable[Any] | None) -> list[re.Pattern[str]]:
@@ -126,16 +126,8 @@ def volumes_to_protect(working_environment: Any, names: Iterable[Any] | None = (
     return {"selected": selected, "skipped": skipped}
 
 
-def _filter(working_environment: Any, **options: Any) -> dict[str, list[dict[str, Any]]]:
-    try:
-        return volumes_to_protect(working_environment, **options)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("volumes_to_protect: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.volumes_to_protect."""
 
     def filters(self) -> dict[str, Any]:
-        return {"volumes_to_protect": _filter}
+        return {"volumes_to_protect": jinja_filter("volumes_to_protect", volumes_to_protect)}

@@ -68,7 +68,7 @@ _value:
 
 from typing import Any, Mapping
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 NOTHING_CHOSEN = "no working environment"
 
@@ -85,16 +85,8 @@ def working_environment_choice(options: Mapping[str, Any], host_id: str = "", ho
     return {**chosen, "label": value or NOTHING_CHOSEN}
 
 
-def _filter(options: Any, **kwargs: Any) -> dict[str, str]:
-    try:
-        return working_environment_choice(options, **kwargs)
-    except ValueError as exc:
-        # The message already carries the cause; ansible-core would print it twice.
-        raise AnsibleFilterError("working_environment_choice: {0}".format(exc)) from None
-
-
 class FilterModule:
     """bluexp.cloud_backup.working_environment_choice."""
 
     def filters(self) -> dict[str, Any]:
-        return {"working_environment_choice": _filter}
+        return {"working_environment_choice": jinja_filter("working_environment_choice", working_environment_choice)}
