@@ -362,13 +362,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for account in accounts:
             connectors = _discovery.connectors_of(
                 client.get_platform_json(_discovery.connector_list_url(client.api_url, account["id"])))
+            named = account
             if account["name"] is None and connectors:
-                account = dict(account, name=connectors[0].get("account_name"))
+                named = dict(account, name=connectors[0].get("account_name"))
             found.extend(c["id"] for c in connectors)
             chosen = [c for c in connectors if not wanted_connectors or c["id"] in wanted_connectors]
             if not connectors:
                 self.display.warning("{0}: account {1} has no Connector; it has no host.".format(NAME, account["id"]))
-            scopes.extend(_scope(account, c) for c in chosen)
+            scopes.extend(_scope(named, c) for c in chosen)
         missing = [c for c in wanted_connectors if c not in found]
         if missing:
             raise AnsibleParserError("{0}: connectors: {1} is no Connector of account {2}; found: {3}.".format(
@@ -411,8 +412,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             groups.append(account_group(variables["bluexp_account_id"]))
         if variables["bluexp_connector_id"]:
             groups.append(connector_group(variables["bluexp_connector_id"]))
-        for group in groups:
-            group = self._sanitize_group_name(group)
+        for name in groups:
+            group = self._sanitize_group_name(name)
             self.inventory.add_group(group)
             self.inventory.add_child(group, host)
 

@@ -87,7 +87,7 @@ def test_inventory_covers_every_account_and_connector(bluexp_emulator, fleet, co
 
 def test_shipped_playbooks_discover_nothing_on_inventory_hosts(bluexp_emulator, fleet, collections_path, run_playbook,
                                                                tmp_path):
-    state, source, env = fleet
+    _state, source, env = fleet
     run_inventory(collections_path, tmp_path, env, "-i", str(source), "--graph")  # warms the cache
     inventory_discovery = sum(1 for entry in bluexp_emulator.requests() if is_discovery(entry))
     assert inventory_discovery == 1 + ACCOUNTS

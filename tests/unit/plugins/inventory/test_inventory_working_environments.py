@@ -679,7 +679,7 @@ def test_accounts_and_connectors_win_over_account_id_and_connector_id(plugin, fl
 
 def test_an_unknown_connector_fails_listing_those_found(plugin, fleet_api, source, monkeypatch):
     monkeypatch.delenv("BLUEXP_ACCOUNT_ID", raising=False)
-    with pytest.raises(AnsibleParserError, match="connNOPEclients is no Connector of account .* found: connEASTclients"):
+    with pytest.raises(AnsibleParserError, match=r"connNOPEclients is no Connector of account .* found: connEASTclients"):
         parse(plugin, fleet_source(source, connectors=["connNOPE"]))
 
 

@@ -73,7 +73,7 @@ _CLOUD_PROVIDERS = ("AWS", "AZURE", "GCP")
 def _connector_of(kind: Kind, index: int, connectors: list[str], providers: list[str]) -> str:
     if not connectors:
         return ""
-    own = [c for c, provider in zip(connectors, providers) if provider == kind.short]
+    own = [c for c, provider in zip(connectors, providers, strict=False) if provider == kind.short]
     return own[0] if own else connectors[index % len(connectors)]
 
 
