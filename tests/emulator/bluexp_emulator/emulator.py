@@ -111,8 +111,9 @@ class Emulator:
             self.tenancy.seed(self.ids, self.config.accounts, self.config.connectors, now_ms)
             for index, account in enumerate(self.tenancy.accounts):
                 builder = FleetBuilder(self.ids, now_ms)
-                fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in account.connectors],
-                                                [c.provider for c in account.connectors])
+                connectors = account.connectors
+                fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in connectors],
+                                                 [c.provider for c in connectors])
                 self.working_environments.load(account.id, fleet)
                 seed_jobs(self.jobs, account.id, fleet, activated, self.ids, now_ms)
                 # Each kind below draws from its own stream, so the fleet above never changes with it.

@@ -623,9 +623,9 @@ def test_every_account_and_connector_is_read_with_one_token_exchange(plugin, fle
     assert paths[:3] == ["/tenancy/account", "/occm/list-occms/" + ACCOUNT, "/occm/list-occms/" + SECOND]
     # Two listings per Connector, each sent once, with the Connector's own x-agent-id.
     sent = sorted((c.path, c.headers["x-agent-id"]) for c in fleet_api.api_calls[3:])
-    assert sent == sorted((cbs_path(*p, account=a), c + "clients") for a, c in ((ACCOUNT, EAST), (ACCOUNT, WEST),
-                                                                                 (SECOND, THIRD))
-                          for p in (("v1", "working-environment"), ("v1", "backup", "working-environment")))
+    scopes = ((ACCOUNT, EAST), (ACCOUNT, WEST), (SECOND, THIRD))
+    listings = (("v1", "working-environment"), ("v1", "backup", "working-environment"))
+    assert sent == sorted((cbs_path(*p, account=a), c + "clients") for a, c in scopes for p in listings)
     for call in fleet_api.api_calls:
         assert call.headers["Authorization"] == "Bearer " + ISSUED_TOKEN
 
