@@ -295,7 +295,8 @@ def _has_tests(directory: Path) -> bool:
 
 
 @contextlib.contextmanager
-def emulator(log: Path, *, fleet_size: int = 24, seed: int | None = None) -> Iterator[str]:
+def emulator(log: Path, *, fleet_size: int = 24, seed: int | None = None, accounts: int = 1,
+             connectors: int = 1) -> Iterator[str]:
     """The BlueXP emulator in a process of its own; yields its URL and stops it (only it) at the end."""
     log.parent.mkdir(parents=True, exist_ok=True)
     fd, port_file = tempfile.mkstemp(prefix="bluexp-emulator-port.")
@@ -304,6 +305,8 @@ def emulator(log: Path, *, fleet_size: int = 24, seed: int | None = None) -> Ite
     command = [_bin(VENV, "python"), "-m", "bluexp_emulator", "--port", "0", "--port-file", port_file,
                "--seed", str(seed) if seed is not None else os.environ.get("EMULATOR_SEED", "42"),
                "--fleet-size", os.environ.get("EMULATOR_FLEET_SIZE", str(fleet_size)),
+               "--accounts", os.environ.get("EMULATOR_ACCOUNTS", str(accounts)),
+               "--connectors", os.environ.get("EMULATOR_CONNECTORS", str(connectors)),
                "--job-duration-s", os.environ.get("EMULATOR_JOB_DURATION_S", "1")]
     pythonpath = [str(ROOT / "tests" / "emulator"), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(pythonpath)}
@@ -661,20 +664,22 @@ To run the same playbooks against real BlueXP (a lab account: the demo changes t
   1. Credentials:  export BLUEXP_REFRESH_TOKEN=<your refresh token>, or a service account's
                    BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET (environment, never the command line).
   2. Endpoints:    unset BLUEXP_API_URL and BLUEXP_AUTH_URL: the defaults are BlueXP's own.
-  3. Account and Connector: BLUEXP_ACCOUNT_ID and BLUEXP_CONNECTOR_ID, when the credential
-                   sees more than one of each.
+  3. Accounts and Connectors: nothing to set. The inventory covers every account the credential
+                   sees and every Connector of each, and the playbooks hand each host's own to the
+                   modules; restrict them with accounts: and connectors: in {inventory}.
 Then, with the collection installed (make build; ansible-galaxy collection install build/*.tar.gz):
        ansible-playbook -i {inventory} playbooks/protection_report.yml"""
 
 
 @nox.session(name="demo", venv_backend="none", default=False)
 def demo(session: nox.Session) -> None:
-    """playbooks/demo.yml against a freshly started, seeded emulator (36 working environments; EMULATOR_FLEET_SIZE)."""
+    """playbooks/demo.yml against a freshly started, seeded emulator: 2 accounts of 3 Connectors and 18 working
+    environments each (EMULATOR_ACCOUNTS, EMULATOR_CONNECTORS, EMULATOR_FLEET_SIZE: per account)."""
     _require_venv(session)
     inventory = "playbooks/inventory/fleet.bluexp.yml"
     report = os.environ.get("DEMO_REPORT_DIR") or str(OUTPUT / "demo-report")
     copy_collection(COLLECTIONS)
-    with emulator(OUTPUT / "emulator-demo.log", fleet_size=36) as url:
+    with emulator(OUTPUT / "emulator-demo.log", fleet_size=18, accounts=2, connectors=3) as url:
         # Endpoints and the credential go through the environment, never on a command line.
         env = _env(BLUEXP_API_URL=url, BLUEXP_AUTH_URL=url, BLUEXP_REFRESH_TOKEN="emulator-refresh-token",
                    ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_INVENTORY_UNPARSED_FAILED="true",

@@ -10,27 +10,38 @@ name: working_environments
 short_description: BlueXP working environments as inventory hosts
 version_added: 0.1.0
 description:
-  - Makes every working environment (Cloud Volumes ONTAP system or on-premises ONTAP cluster) of a BlueXP
-    account an inventory host, with its backup and recovery status as host variables.
-  - One run exchanges the credential once and sends two API calls, C(GET /api/v1/working-environment) and
-    C(GET /api/v1/backup/working-environment), plus the account and Connector discovery calls when
-    O(account_id) or O(connector_id) is not set. With O(cache=true) and a fresh cache it sends none.
+  - Makes every working environment (Cloud Volumes ONTAP system or on-premises ONTAP cluster) that the credential
+    can reach an inventory host, with its backup and recovery status, its account and its Connector (Console agent)
+    as host variables.
+  - It covers every BlueXP account the credential sees and every Connector of each account, since each Connector
+    serves only the working environments it manages. O(accounts) and O(connectors) restrict that.
+  - 'One run exchanges the credential once and sends: C(GET /tenancy/account) (unless the accounts are given),
+    C(GET /occm/list-occms/{account}) per account (unless one account and its Connectors are given), and per
+    Connector C(GET /api/v1/working-environment) and C(GET /api/v1/backup/working-environment). The Connectors are
+    read side by side over one connection pool. With O(cache=true) and a fresh cache it sends none.'
   - The source file must be named C(bluexp.yml), C(bluexp.yaml), or end with C(.bluexp.yml) or C(.bluexp.yaml).
   - Every host gets C(ansible_connection=local), so that its tasks run on the controller and talk to the BlueXP API,
-    never to the cluster itself. Plays over these hosts should set C(ansible_python_interpreter) to
-    C({{ ansible_playbook_python }}), as the collection's playbooks do, so that the modules run with the Python that
-    has their requirements.
+    never to the cluster itself, and C(ansible_python_interpreter) set to the controller's Python (see
+    O(python_interpreter)), so that the modules run with the Python that has their requirements.
+  - Every host carries C(bluexp_account_id) and C(bluexp_connector_id), the account and Connector that serve it.
+    Pass them to the modules as C(account_id) and C(connector_id), for example in C(module_defaults), as the
+    collection's playbooks and roles do, so that no module run discovers them.
   - 'Host variables: C(bluexp_id), C(bluexp_name), C(bluexp_provider) (V(AWS), V(AZURE), V(GCP) or V(ONPREM)),
     C(bluexp_region) (empty for on-premises clusters), C(bluexp_ontap_version), C(bluexp_type), C(bluexp_status),
     C(bluexp_cluster_uuid), C(bluexp_provider_account_id), C(bluexp_backup_enabled) (a boolean),
     C(bluexp_backup_status) (the API''s C(backup-enablement-status), null when the API does not report one),
     C(bluexp_object_store) (the C(provider), C(bucket) and C(region) backups go to; null while backup is off),
-    C(bluexp_volume_count), C(bluexp_backed_up_volume_count) and C(bluexp_failed_backup_volume_count) (integers).'
+    C(bluexp_volume_count), C(bluexp_backed_up_volume_count) and C(bluexp_failed_backup_volume_count) (integers),
+    C(bluexp_account_id), C(bluexp_account_name), C(bluexp_connector_id) (the C(x-agent-id) value, with the
+    C(clients) suffix) and C(bluexp_connector_name) (the names are null when the run did not list them).'
   - 'Groups made for every host: C(bluexp_provider_aws), C(bluexp_provider_azure), C(bluexp_provider_gcp) or
-    C(bluexp_provider_onprem) after its provider, and C(bluexp_backup_on) or C(bluexp_backup_off) after whether
-    backup and recovery is active. O(keyed_groups), O(groups) and O(compose) add more.'
-  - Host names are working environment names (see O(hostname)). When several working environments of the account
-    share a name, each of them is named C(<name>_<id>) instead, with a warning, so that none hides another.
+    C(bluexp_provider_onprem) after its provider, C(bluexp_backup_on) or C(bluexp_backup_off) after whether
+    backup and recovery is active, C(bluexp_account_<ID>) after its account (the account ID without its
+    C(account-) prefix, for example C(bluexp_account_DpTFcxN3)) and C(bluexp_connector_<ID>) after its Connector
+    (the Connector ID without the C(clients) suffix). O(keyed_groups), O(groups) and O(compose) add more.'
+  - Host names are working environment names (see O(hostname)). When several working environments share a name
+    (in one account or across accounts), each of them is named C(<name>_<id>) instead, with a warning, so that
+    none hides another.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -44,6 +55,21 @@ options:
     type: str
     required: true
     choices: [bluexp.cloud_backup.working_environments]
+  accounts:
+    description:
+      - Only read these BlueXP accounts (IDs such as C(account-DpTFcxN3)). The account list is then not read.
+      - When empty, every account the credential sees is read (or the one of O(account_id) when it is set).
+    type: list
+    elements: str
+    default: []
+  connectors:
+    description:
+      - Only read these Connectors (Console agents), by ID, with or without the C(clients) suffix.
+      - A Connector that none of the accounts read has fails the source, listing the Connectors found.
+      - When empty, every Connector of each account is read (or the one of O(connector_id) when it is set).
+    type: list
+    elements: str
+    default: []
   names:
     description:
       - Only make hosts of the working environments with these names. Shell-style patterns such as C(prod-*)
@@ -64,6 +90,14 @@ options:
     type: str
     choices: [name, id]
     default: name
+  python_interpreter:
+    description:
+      - The C(ansible_python_interpreter) of every host.
+      - When not set, the Python that runs this plugin, that is the controller's Python that runs
+        C(ansible-playbook) (C(ansible_playbook_python)), which has the modules' requirements.
+      - Set it to a path, or to a template such as C({{ my_python }}) that is resolved when a task runs.
+      - Variables of C(group_vars) and C(host_vars) files and of the play override it as usual.
+    type: str
   token:
     description:
       - A ready BlueXP access token. Takes precedence over every other credential; it cannot be renewed.
@@ -72,24 +106,22 @@ options:
       - name: BLUEXP_TOKEN
   account_id:
     description:
-      - The BlueXP account ID, for example C(account-DpTFcxN3).
-      - When not set, the only account the credential sees is used; the source fails listing them when
-        there are several.
+      - One BlueXP account to read, for example C(account-DpTFcxN3), as O(accounts=[account_id]).
+      - Ignored when O(accounts) is set.
     type: str
     env:
       - name: BLUEXP_ACCOUNT_ID
   connector_id:
     description:
-      - The ID of the Connector that serves the working environments.
-      - When not set, the only Connector of the account is used; the source fails listing them when there
-        are several.
+      - One Connector to read, as O(connectors=[connector_id]).
+      - Ignored when O(connectors) is set.
     type: str
     env:
       - name: BLUEXP_CONNECTOR_ID
 notes:
   - Credentials and access tokens are never logged, set as host variables or written to the inventory cache,
-    which holds only the two API answers.
-  - The cache is kept per source file, API URL, account and Connector. C(ansible-inventory --flush-cache),
+    which holds only the API answers.
+  - The cache is kept per source file, API URL, accounts and Connectors. C(ansible-inventory --flush-cache),
     C(ansible-playbook --flush-cache) and the C(refresh_inventory) meta task read the API again.
   - A source that fails (for example HTTP 401) is only a warning to Ansible by default, and the play then
     runs on no host. Set E(ANSIBLE_INVENTORY_UNPARSED_FAILED) to V(true) to make it fatal.
@@ -103,10 +135,20 @@ seealso:
 
 EXAMPLES = r"""
 ---
-# fleet.bluexp.yml: every working environment, credentials from BLUEXP_REFRESH_TOKEN
-# (or BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET), account and Connector from the environment
-# or discovered.
+# fleet.bluexp.yml: every working environment of every account and Connector the credential
+# reaches; credentials from BLUEXP_REFRESH_TOKEN (or BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET).
 plugin: bluexp.cloud_backup.working_environments
+
+---
+# emea.bluexp.yml: two of the accounts, with groups after the names of the accounts and
+# Connectors (such as account_Production and connector_cm_frankfurt) besides the default ones.
+plugin: bluexp.cloud_backup.working_environments
+accounts: [account-DpTFcxN3, account-i6vJXvZW]
+keyed_groups:
+  - key: bluexp_account_name
+    prefix: account
+  - key: bluexp_connector_name
+    prefix: connector
 
 ---
 # prod.bluexp.yml: production clusters in the cloud, grouped by provider, region and backup status.
@@ -147,23 +189,27 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _http
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _discovery, _http
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 
 NAME = "bluexp.cloud_backup.working_environments"
 SOURCE_NAMES = ("bluexp.yml", "bluexp.yaml")
 SOURCE_SUFFIXES = (".bluexp.yml", ".bluexp.yaml")
-CONNECTION_OPTIONS = ("refresh_token", "client_id", "client_secret", "token", "account_id", "connector_id",
+CONNECTION_OPTIONS = ("refresh_token", "client_id", "client_secret", "token",
                       "api_url", "auth_url", "validate_certs", "ca_path", "timeout")
 # What a cached entry holds; an entry of another shape is ignored and the API read again.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+ACCOUNT_PREFIX = "account-"
 
 
-def host_vars(record, backup):
-    """The host variables of one working environment; `backup` is its backup view or None."""
+def host_vars(record, backup, scope=None):
+    """The host variables of one working environment; `backup` is its backup view or None,
+    `scope` the account and Connector that serve it."""
     backup = backup or {}
+    scope = scope or {}
     enabled = bool(backup.get("enabled"))
     object_store = None
     if enabled:
@@ -188,9 +234,25 @@ def host_vars(record, backup):
         "bluexp_volume_count": volume_count or 0,
         "bluexp_backed_up_volume_count": backup.get("backed_up_volume_count") or 0,
         "bluexp_failed_backup_volume_count": backup.get("failed_backup_volume_count") or 0,
+        "bluexp_account_id": scope.get("account_id"),
+        "bluexp_account_name": scope.get("account_name"),
+        "bluexp_connector_id": scope.get("connector_id"),
+        "bluexp_connector_name": scope.get("connector_name"),
         # Tasks talk to the BlueXP API from the controller, never to the cluster.
         "ansible_connection": "local",
     }
+
+
+def account_group(account_id):
+    """`bluexp_account_<ID>`, the ID without its `account-` prefix (the caller sanitises it)."""
+    short = account_id[len(ACCOUNT_PREFIX):] if account_id.startswith(ACCOUNT_PREFIX) else account_id
+    return "bluexp_account_" + short
+
+
+def connector_group(connector_id):
+    """`bluexp_connector_<ID>`, the ID without its `clients` suffix (the caller sanitises it)."""
+    suffix = _discovery.CONNECTOR_SUFFIX
+    return "bluexp_connector_" + (connector_id[:-len(suffix)] if connector_id.endswith(suffix) else connector_id)
 
 
 def host_names(records, everyone, by):
@@ -224,10 +286,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._read_config_data(path)
         self._populate(self._fleet(path, cache))
 
+    # --- what to read -----------------------------------------------------------------------
+
+    def _wanted_accounts(self):
+        wanted = list(self.get_option("accounts") or []) or [a for a in [self.get_option("account_id")] if a]
+        # Plain strings: option values carry their origin, which has no place in the cache.
+        return [str(a).strip() for a in wanted if str(a).strip()]
+
+    def _wanted_connectors(self):
+        wanted = list(self.get_option("connectors") or []) or [c for c in [self.get_option("connector_id")] if c]
+        return [_discovery.normalise_connector_id(c) for c in wanted if (c or "").strip()]
+
     # --- data: the cache or the API ---------------------------------------------------------
 
     def _fleet(self, path, cache):
-        """The two API answers, from the cache when it is on, allowed and fresh."""
+        """The API answers per account and Connector, from the cache when it is on, allowed and fresh."""
         use_cache = self.get_option("cache")
         key = self._cache_key(path)
         if use_cache and cache:
@@ -244,8 +317,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return fleet
 
     def _cache_key(self, path):
-        # Another account or API behind the same source file must not be served from this entry.
-        scope = "|".join(str(self.get_option(name) or "") for name in ("api_url", "account_id", "connector_id"))
+        # Other accounts, Connectors or another API behind the same source file must not be served from this entry.
+        scope = "|".join([str(self.get_option("api_url") or ""), ",".join(self._wanted_accounts()),
+                          ",".join(self._wanted_connectors())])
         return "{0}_{1}".format(self.get_cache_key(path), hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8])
 
     def _fetch(self):
@@ -257,29 +331,74 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             client = BlueXPClient(params)
             try:
-                records = wes.list_working_environments(client)
-                backup = wes.backup_status_by_id(client, [r["id"] for r in records], listing=True) if records else {}
+                scopes = self._scopes(client)
+                if scopes:
+                    client.token()  # exchanged once, before the Connectors are read side by side
+                read = map_concurrently(lambda scope: _read_scope(client, scope), scopes)
             finally:
                 client.close()
         except BlueXPError as exc:
             # The message names the request, the status and the server's answer; never a credential.
             raise AnsibleParserError("{0}: {1}".format(NAME, exc.msg)) from None
-        self.display.vvv("{0}: {1} working environments from {2}".format(NAME, len(records), client.api_url))
-        return {"format": CACHE_FORMAT, "working_environments": records, "backup": backup}
+        self.display.vvv("{0}: {1} working environments of {2} Connectors from {3}".format(
+            NAME, sum(len(s["working_environments"]) for s in read), len(read), client.api_url))
+        return {"format": CACHE_FORMAT, "scopes": read}
+
+    def _scopes(self, client):
+        """Every (account, Connector) to read: listed, unless the source names them."""
+        wanted_accounts = self._wanted_accounts()
+        wanted_connectors = self._wanted_connectors()
+        if wanted_accounts:
+            accounts = [{"id": a, "name": None} for a in dict.fromkeys(wanted_accounts)]
+        else:
+            accounts = _discovery.accounts_of(client.get_platform_json(_discovery.accounts_url(client.api_url)))
+            if not accounts:
+                raise AnsibleParserError("{0}: no BlueXP account is visible to this credential.".format(NAME))
+        if len(accounts) == 1 and wanted_connectors:
+            # One account and its Connectors named: nothing to list.
+            return [_scope(accounts[0], {"id": c, "name": None}) for c in dict.fromkeys(wanted_connectors)]
+        scopes = []
+        found = []
+        for account in accounts:
+            connectors = _discovery.connectors_of(
+                client.get_platform_json(_discovery.connector_list_url(client.api_url, account["id"])))
+            named = account
+            if account["name"] is None and connectors:
+                named = dict(account, name=connectors[0].get("account_name"))
+            found.extend(c["id"] for c in connectors)
+            chosen = [c for c in connectors if not wanted_connectors or c["id"] in wanted_connectors]
+            if not connectors:
+                self.display.warning("{0}: account {1} has no Connector; it has no host.".format(NAME, account["id"]))
+            scopes.extend(_scope(named, c) for c in chosen)
+        missing = [c for c in wanted_connectors if c not in found]
+        if missing:
+            raise AnsibleParserError("{0}: connectors: {1} is no Connector of account {2}; found: {3}.".format(
+                NAME, ", ".join(missing), ", ".join(a["id"] for a in accounts), ", ".join(found) or "none"))
+        return scopes
 
     # --- hosts and groups -------------------------------------------------------------------
 
     def _populate(self, fleet):
-        everyone = fleet["working_environments"]
+        everyone = []
+        owner = {}
+        backups = {}
+        for scope in fleet["scopes"]:
+            for record in scope["working_environments"]:
+                everyone.append(record)
+                owner[record["id"]] = scope
+            backups.update(scope["backup"])
         records = wes.select(everyone, self.get_option("names"), self.get_option("providers"))
         names = host_names(records, everyone, self.get_option("hostname"))
         self._warn_about_shared_names(records, names)
         strict = self.get_option("strict")
+        interpreter = self.get_option("python_interpreter") or sys.executable
         for record, host in zip(records, names):
-            variables = host_vars(record, fleet["backup"].get(record["id"]))
+            variables = host_vars(record, backups.get(record["id"]), owner[record["id"]])
             self.inventory.add_host(host)
             for key, value in variables.items():
                 self.inventory.set_variable(host, key, wrap_var(value))
+            # Not wrapped: a template given as python_interpreter is resolved when a task runs.
+            self.inventory.set_variable(host, "ansible_python_interpreter", interpreter)
             self._add_default_groups(host, variables)
             self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
@@ -288,8 +407,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _add_default_groups(self, host, variables):
         groups = ["bluexp_backup_on" if variables["bluexp_backup_enabled"] else "bluexp_backup_off"]
         if variables["bluexp_provider"]:
-            groups.insert(0, self._sanitize_group_name("bluexp_provider_" + variables["bluexp_provider"].lower()))
-        for group in groups:
+            groups.insert(0, "bluexp_provider_" + variables["bluexp_provider"].lower())
+        if variables["bluexp_account_id"]:
+            groups.append(account_group(variables["bluexp_account_id"]))
+        if variables["bluexp_connector_id"]:
+            groups.append(connector_group(variables["bluexp_connector_id"]))
+        for name in groups:
+            group = self._sanitize_group_name(name)
             self.inventory.add_group(group)
             self.inventory.add_child(group, host)
 
@@ -303,6 +427,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                  .format(NAME, name, ", ".join(hosts)))
 
 
+def _scope(account, connector):
+    return {"account_id": account["id"], "account_name": account.get("name"),
+            "connector_id": connector["id"], "connector_name": connector.get("name")}
+
+
+def _read_scope(client, scope):
+    """The two listings of one Connector of one account, over the shared session and token."""
+    scoped = client.scoped(scope["account_id"], scope["connector_id"])
+    records = wes.list_working_environments(scoped)
+    backup = wes.backup_status_by_id(scoped, [r["id"] for r in records], listing=True) if records else {}
+    return dict(scope, working_environments=records, backup=backup)
+
+
 def _well_formed(cached):
     return (isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT
-            and isinstance(cached.get("working_environments"), list) and isinstance(cached.get("backup"), dict))
+            and isinstance(cached.get("scopes"), list)
+            and all(isinstance(s, dict) and isinstance(s.get("working_environments"), list)
+                    and isinstance(s.get("backup"), dict) for s in cached["scopes"]))

@@ -17,6 +17,7 @@ the decoded JSON or raises a typed error from _errors.
 
 from __future__ import annotations
 
+import copy
 import json
 import platform
 from typing import Any, Mapping
@@ -103,6 +104,20 @@ class BlueXPClient:
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> "BlueXPClient":
         return cls(params)
+
+    def scoped(self, account_id: str, connector_id: str) -> "BlueXPClient":
+        """A client for another account and Connector that shares this one's token and HTTP session.
+
+        For a plugin that reads several Connectors in one run: the credential is still exchanged
+        once, and no account or Connector is discovered for the new client.
+        """
+        other = copy.copy(self)
+        other.discovery = Discovery(self.api_url, other._get_platform_json, account_id, connector_id)
+        return other
+
+    def get_platform_json(self, url: str) -> Any:
+        """GET a URL outside the cbs prefix (the account and Connector lists) with the bearer token."""
+        return self._get_platform_json(url)
 
     # --- public helpers -------------------------------------------------------------------
 

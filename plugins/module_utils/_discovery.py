@@ -55,15 +55,30 @@ def pick_account(accounts: Any) -> str:
                          accounts=[a["accountPublicId"] for a in found])
 
 
-def pick_connector(account_id: str, body: Any) -> str:
-    """`body` is {"occms": [...]} from /occm/list-occms/{account}."""
+def accounts_of(accounts: Any) -> list[dict[str, Any]]:
+    """`[{id, name}]` of the bare array returned by GET /tenancy/account."""
+    return [{"id": a["accountPublicId"], "name": a.get("accountName")}
+            for a in (accounts or []) if isinstance(a, dict) and a.get("accountPublicId")]
+
+
+def connectors_of(body: Any) -> list[dict[str, Any]]:
+    """`[{id, name, status}]` of {"occms": [...]} from /occm/list-occms/{account}; `id` is the x-agent-id value."""
     occms = body.get("occms") if isinstance(body, dict) else None
     found = []
     for occm in occms or []:
+        if not isinstance(occm, dict):
+            continue
         agent = occm.get("agent") or {}
         connector_id = normalise_connector_id(agent.get("agentId") or occm.get("agentId") or occm.get("occm"))
         if connector_id:
-            found.append((connector_id, occm.get("occmName") or agent.get("name") or "", occm.get("status", "")))
+            found.append({"id": connector_id, "name": occm.get("occmName") or agent.get("name") or "",
+                          "status": occm.get("status", ""), "account_name": occm.get("accountName")})
+    return found
+
+
+def pick_connector(account_id: str, body: Any) -> str:
+    """`body` is {"occms": [...]} from /occm/list-occms/{account}."""
+    found = [(c["id"], c["name"], c["status"]) for c in connectors_of(body)]
     if len(found) == 1:
         return found[0][0]
     if not found:
@@ -74,6 +89,10 @@ def pick_connector(account_id: str, body: Any) -> str:
                          "to the one that manages the working environments.".format(
                              account_id, len(found), ", ".join(listing)),
                          connectors=[f[0] for f in found])
+
+
+def accounts_url(api_url: str) -> str:
+    return api_url.rstrip("/") + "/tenancy/account"
 
 
 class Discovery:
@@ -89,7 +108,7 @@ class Discovery:
     @property
     def account_id(self) -> str:
         if self._account_id is None:
-            self._account_id = pick_account(self._get_json(self._api_url.rstrip("/") + "/tenancy/account"))
+            self._account_id = pick_account(self._get_json(accounts_url(self._api_url)))
         return self._account_id
 
     @property

@@ -111,7 +111,9 @@ class Emulator:
             self.tenancy.seed(self.ids, self.config.accounts, self.config.connectors, now_ms)
             for index, account in enumerate(self.tenancy.accounts):
                 builder = FleetBuilder(self.ids, now_ms)
-                fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in account.connectors])
+                connectors = account.connectors
+                fleet, activated = builder.build(self.config.fleet_size, [c.client_id for c in connectors],
+                                                 [c.provider for c in connectors])
                 self.working_environments.load(account.id, fleet)
                 seed_jobs(self.jobs, account.id, fleet, activated, self.ids, now_ms)
                 # Each kind below draws from its own stream, so the fleet above never changes with it.
@@ -203,7 +205,8 @@ class Emulator:
                     self.spec.validate_request(route.method, route.template, request.query,
                                                request.headers, request.body)
                 try:
-                    return route.handler(self, request)
+                    with self.working_environments.served_by(request.connector):
+                        return route.handler(self, request)
                 finally:
                     if request.method != "GET" and route.kind == "api":
                         self.backup.scheduler.touch()  # a write may have changed any schedule

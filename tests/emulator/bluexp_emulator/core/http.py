@@ -25,6 +25,8 @@ class Request:
     params: dict[str, str] = field(default_factory=dict)
     route: Route | None = None
     principal: Principal | None = None
+    # The Connector (client id) a cbs call goes through, set by its access rules.
+    connector: str | None = None
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

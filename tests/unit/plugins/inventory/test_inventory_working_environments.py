@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 import yaml
@@ -43,7 +44,8 @@ HOST_VARS = {
     "bluexp_id", "bluexp_name", "bluexp_provider", "bluexp_region", "bluexp_ontap_version", "bluexp_type",
     "bluexp_status", "bluexp_cluster_uuid", "bluexp_provider_account_id", "bluexp_backup_enabled",
     "bluexp_backup_status", "bluexp_object_store", "bluexp_volume_count", "bluexp_backed_up_volume_count",
-    "bluexp_failed_backup_volume_count", "ansible_connection",
+    "bluexp_failed_backup_volume_count", "bluexp_account_id", "bluexp_account_name", "bluexp_connector_id",
+    "bluexp_connector_name", "ansible_connection", "ansible_python_interpreter",
 }
 
 
@@ -159,7 +161,13 @@ def test_one_host_per_working_environment_with_its_variables(plugin, api, source
         "bluexp_volume_count": 5,
         "bluexp_backed_up_volume_count": 3,
         "bluexp_failed_backup_volume_count": 1,
+        # Named in the source, so neither list was read and the names are unknown.
+        "bluexp_account_id": ACCOUNT,
+        "bluexp_account_name": None,
+        "bluexp_connector_id": AGENT_HEADER,
+        "bluexp_connector_name": None,
         "ansible_connection": "local",
+        "ansible_python_interpreter": sys.executable,
     }
 
 
@@ -270,6 +278,8 @@ def test_default_groups(plugin, api, source):
     assert "bluexp_provider_gcp" not in inventory.groups
     assert members(inventory, "bluexp_backup_on") == ["prod-aws", "prod-onprem"]
     assert members(inventory, "bluexp_backup_off") == ["dev-azure"]
+    assert members(inventory, "bluexp_account_TEST0001") == ["dev-azure", "prod-aws", "prod-onprem"]
+    assert members(inventory, "bluexp_connector_" + CONNECTOR) == ["dev-azure", "prod-aws", "prod-onprem"]
 
 
 def test_keyed_groups_groups_and_compose(plugin, api, source):
@@ -472,8 +482,11 @@ def test_the_cache_holds_the_api_answers_and_never_a_secret(plugin, api, source,
     for word in (CLIENT_ID, "Bearer", "AKIAEXAMPLE"):
         assert word not in text
     stored = read_entry(files[0])
-    assert sorted(stored) == ["backup", "format", "working_environments"]
-    assert [r["id"] for r in stored["working_environments"]] == [r["id"] for r in FLEET]
+    assert sorted(stored) == ["format", "scopes"]
+    [scope] = stored["scopes"]
+    assert sorted(scope) == ["account_id", "account_name", "backup", "connector_id", "connector_name",
+                             "working_environments"]
+    assert [r["id"] for r in scope["working_environments"]] == [r["id"] for r in FLEET]
 
 
 def test_filters_and_groups_apply_to_cached_answers(plugin, api, source, fake, tmp_path):
@@ -523,7 +536,7 @@ def test_an_unreadable_cache_entry_is_replaced(plugin, api, source, fake, tmp_pa
     entry.write_text(json.dumps({"something": "else"}))
     assert len(parse_and_store(plugin, path).hosts) == 3
     assert len(fake.sent("GET", WE_LIST)) == 2
-    assert "working_environments" in read_entry(entry)
+    assert "working_environments" in read_entry(entry)["scopes"][0]
 
 
 # --- source files ---------------------------------------------------------------------------
@@ -554,3 +567,157 @@ def test_a_source_for_another_plugin_is_refused(plugin, tmp_path, fake):
     with pytest.raises(AnsibleParserError, match="Incorrect plugin name"):
         parse(plugin, str(path))
     assert not fake.calls
+
+
+# --- several accounts and Connectors ---------------------------------------------------------
+
+SECOND = "account-TEST0002"
+EAST, WEST, THIRD = "connEAST", "connWEST", "connTHIRD"
+GCP = we("GcpVsaWorkingEnvironment-gcp1", "prod-aws", "GCP", "europe-west1", "1")  # shares a name with AWS
+
+
+def occm(connector, account, name):
+    return {"account": account, "accountName": "Name of " + account, "occm": connector, "agentId": connector,
+            "occmName": name, "agent": {"agentId": connector + "clients", "name": name}}
+
+
+@pytest.fixture
+def fleet_api(fake):
+    """Two accounts: the first with Connectors EAST (AWS, ONPREM) and WEST (AZURE), the second with THIRD (GCP)."""
+    served = {(ACCOUNT, EAST): [AWS, ONPREM], (ACCOUNT, WEST): [AZURE], (SECOND, THIRD): [GCP]}
+
+    def listing(key, backup):
+        def answer(call):
+            records = served.get((key, call.headers["x-agent-id"][:-len("clients")]))
+            if records is None:
+                return reply(403, {"message": "not a Connector of this account"})
+            if backup:
+                records = [backup_view(r) for r in records]
+            return reply(200, {"working-environment": records})
+        return answer
+
+    fake.token()
+    fake.add("GET", API_URL + "/tenancy/account", reply(200, [
+        {"accountPublicId": ACCOUNT, "accountName": "Production"}, {"accountPublicId": SECOND, "accountName": "Lab"}]))
+    fake.add("GET", API_URL + "/occm/list-occms/" + ACCOUNT,
+             reply(200, {"occms": [occm(EAST, ACCOUNT, "cm-east"), occm(WEST, ACCOUNT, "cm-west")]}))
+    fake.add("GET", API_URL + "/occm/list-occms/" + SECOND, reply(200, {"occms": [occm(THIRD, SECOND, "cm-lab")]}))
+    for account in (ACCOUNT, SECOND):
+        fake.add("GET", cbs_path("v1", "working-environment", account=account), listing(account, False))
+        fake.add("GET", cbs_path("v1", "backup", "working-environment", account=account), listing(account, True))
+    return fake
+
+
+def fleet_source(source, **options):
+    return source(connection=False, api_url=API_URL, auth_url=AUTH_URL, refresh_token=REFRESH_TOKEN, **options)
+
+
+def test_every_account_and_connector_is_read_with_one_token_exchange(plugin, fleet_api, source, monkeypatch):
+    for name in ("BLUEXP_ACCOUNT_ID", "BLUEXP_CONNECTOR_ID"):
+        monkeypatch.delenv(name, raising=False)
+    inventory = parse(plugin, fleet_source(source))
+    assert sorted(inventory.hosts) == ["dev-azure", "prod-aws_GcpVsaWorkingEnvironment-gcp1",
+                                       "prod-aws_VsaWorkingEnvironment-aws1", "prod-onprem"]
+    assert len(fleet_api.token_calls) == 1
+    paths = [c.path for c in fleet_api.api_calls]
+    assert paths[:3] == ["/tenancy/account", "/occm/list-occms/" + ACCOUNT, "/occm/list-occms/" + SECOND]
+    # Two listings per Connector, each sent once, with the Connector's own x-agent-id.
+    sent = sorted((c.path, c.headers["x-agent-id"]) for c in fleet_api.api_calls[3:])
+    scopes = ((ACCOUNT, EAST), (ACCOUNT, WEST), (SECOND, THIRD))
+    listings = (("v1", "working-environment"), ("v1", "backup", "working-environment"))
+    assert sent == sorted((cbs_path(*p, account=a), c + "clients") for a, c in scopes for p in listings)
+    for call in fleet_api.api_calls:
+        assert call.headers["Authorization"] == "Bearer " + ISSUED_TOKEN
+
+
+def test_each_host_carries_its_account_and_connector(plugin, fleet_api, source, monkeypatch):
+    for name in ("BLUEXP_ACCOUNT_ID", "BLUEXP_CONNECTOR_ID"):
+        monkeypatch.delenv(name, raising=False)
+    inventory = parse(plugin, fleet_source(source))
+    azure = host_vars(inventory, "dev-azure")
+    assert (azure["bluexp_account_id"], azure["bluexp_account_name"]) == (ACCOUNT, "Production")
+    assert (azure["bluexp_connector_id"], azure["bluexp_connector_name"]) == (WEST + "clients", "cm-west")
+    gcp = host_vars(inventory, "prod-aws_GcpVsaWorkingEnvironment-gcp1")
+    assert (gcp["bluexp_account_id"], gcp["bluexp_connector_id"]) == (SECOND, THIRD + "clients")
+    assert gcp["bluexp_backup_enabled"] is True
+    assert members(inventory, "bluexp_account_TEST0001") == ["dev-azure", "prod-aws_VsaWorkingEnvironment-aws1",
+                                                             "prod-onprem"]
+    assert members(inventory, "bluexp_account_TEST0002") == ["prod-aws_GcpVsaWorkingEnvironment-gcp1"]
+    assert members(inventory, "bluexp_connector_connEAST") == ["prod-aws_VsaWorkingEnvironment-aws1", "prod-onprem"]
+    assert members(inventory, "bluexp_connector_connWEST") == ["dev-azure"]
+    assert members(inventory, "bluexp_connector_connTHIRD") == ["prod-aws_GcpVsaWorkingEnvironment-gcp1"]
+
+
+def test_accounts_restrict_and_skip_the_account_list(plugin, fleet_api, source):
+    inventory = parse(plugin, fleet_source(source, accounts=[SECOND]))
+    assert list(inventory.hosts) == ["prod-aws"]  # the name is no longer shared
+    assert "/tenancy/account" not in [c.path for c in fleet_api.api_calls]
+    assert host_vars(inventory, "prod-aws")["bluexp_account_name"] == "Name of " + SECOND  # from the Connector list
+
+
+def test_connectors_restrict_across_accounts(plugin, fleet_api, source, monkeypatch):
+    monkeypatch.delenv("BLUEXP_ACCOUNT_ID", raising=False)
+    inventory = parse(plugin, fleet_source(source, connectors=[WEST, THIRD + "clients"]))
+    assert sorted(inventory.hosts) == ["dev-azure", "prod-aws"]
+    assert not fleet_api.sent("GET", cbs_path("v1", "working-environment", account=ACCOUNT))[0].headers[
+        "x-agent-id"].startswith(EAST)
+
+
+def test_one_account_and_its_connectors_named_send_no_discovery(plugin, fleet_api, source):
+    inventory = parse(plugin, fleet_source(source, accounts=[ACCOUNT], connectors=[EAST, WEST]))
+    assert sorted(inventory.hosts) == ["dev-azure", "prod-aws", "prod-onprem"]
+    assert not [c for c in fleet_api.api_calls if not c.path.startswith("/account/")]
+
+
+def test_accounts_and_connectors_win_over_account_id_and_connector_id(plugin, fleet_api, source):
+    inventory = parse(plugin, fleet_source(source, accounts=[SECOND], account_id=ACCOUNT, connectors=[THIRD],
+                                           connector_id=EAST))
+    assert list(inventory.hosts) == ["prod-aws"]
+    inventory = parse(plugin, fleet_source(source, account_id=ACCOUNT, connector_id=WEST))
+    assert list(inventory.hosts) == ["dev-azure"]
+
+
+def test_an_unknown_connector_fails_listing_those_found(plugin, fleet_api, source, monkeypatch):
+    monkeypatch.delenv("BLUEXP_ACCOUNT_ID", raising=False)
+    with pytest.raises(AnsibleParserError, match=r"connNOPEclients is no Connector of account .* found: connEASTclients"):
+        parse(plugin, fleet_source(source, connectors=["connNOPE"]))
+
+
+def test_no_account_visible_fails(plugin, fake, source, monkeypatch):
+    monkeypatch.delenv("BLUEXP_ACCOUNT_ID", raising=False)
+    fake.token()
+    fake.add("GET", API_URL + "/tenancy/account", reply(200, []))
+    with pytest.raises(AnsibleParserError, match="no BlueXP account is visible"):
+        parse(plugin, fleet_source(source))
+
+
+def test_an_account_without_connector_has_no_host_and_a_warning(plugin, fake, source, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(plugin.display, "warning", warnings.append)
+    fake.token()
+    fake.add("GET", API_URL + "/occm/list-occms/" + ACCOUNT, reply(200, {"occms": []}))
+    assert not parse(plugin, fleet_source(source, accounts=[ACCOUNT])).hosts
+    assert warnings == ["{0}: account {1} has no Connector; it has no host.".format(PLUGIN, ACCOUNT)]
+
+
+def test_python_interpreter_defaults_to_the_controllers_and_can_be_set(plugin, api, source):
+    api()
+    assert host_vars(parse(plugin, source()), "prod-aws")["ansible_python_interpreter"] == sys.executable
+    inventory = parse(plugin, source(python_interpreter="{{ ansible_playbook_python }}"))
+    assert host_vars(inventory, "prod-aws")["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
+
+
+def test_the_cache_keeps_every_scope_and_is_kept_per_restriction(plugin, fleet_api, source, tmp_path, monkeypatch):
+    monkeypatch.delenv("BLUEXP_ACCOUNT_ID", raising=False)
+    monkeypatch.delenv("BLUEXP_CONNECTOR_ID", raising=False)
+    config = {"cache": True, "cache_plugin": "jsonfile", "cache_connection": str(tmp_path / "cache")}
+    everything = fleet_source(source, **config)
+    first = parse_and_store(plugin, everything)
+    calls = len(fleet_api.calls)
+    second = parse_and_store(plugin, everything)
+    assert len(fleet_api.calls) == calls
+    assert sorted(second.hosts) == sorted(first.hosts)
+    assert host_vars(second, "dev-azure")["bluexp_connector_id"] == WEST + "clients"
+    lab = parse_and_store(plugin, fleet_source(source, name="lab.bluexp.yml", accounts=[SECOND], **config))
+    assert list(lab.hosts) == ["prod-aws"]
+    assert len(fleet_api.calls) > calls

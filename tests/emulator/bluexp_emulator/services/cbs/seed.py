@@ -70,6 +70,13 @@ _KIND_WEIGHTS = {"aws": 35, "azure": 25, "gcp": 15, "onprem": 25}
 _CLOUD_PROVIDERS = ("AWS", "AZURE", "GCP")
 
 
+def _connector_of(kind: Kind, index: int, connectors: list[str], providers: list[str]) -> str:
+    if not connectors:
+        return ""
+    own = [c for c, provider in zip(connectors, providers, strict=False) if provider == kind.short]
+    return own[0] if own else connectors[index % len(connectors)]
+
+
 class FleetBuilder:
     """Builds one account's fleet; all randomness comes from the shared seeded generator."""
 
@@ -86,15 +93,21 @@ class FleetBuilder:
     def _gcp_project(self) -> str:
         return f"project-{self.rng.choice(_NAME_WORDS)}-{self.ids.digits(6)}"
 
-    def build(self, size: int, connectors: list[str]) -> tuple[list[WorkingEnvironment], dict[str, int]]:
-        """Return the WEs and, per activated WE, its activation time (for seeded jobs)."""
+    def build(self, size: int, connectors: list[str],
+              connector_providers: list[str] | None = None) -> tuple[list[WorkingEnvironment], dict[str, int]]:
+        """Return the WEs and, per activated WE, its activation time (for seeded jobs).
+
+        Each WE is managed by one Connector: the first one of its own cloud (``connector_providers``
+        gives each Connector's, lower-case) when there is one, else the Connectors in turn. No
+        random draw depends on it, so the fleet is the same whatever the Connectors.
+        """
         fleet: list[WorkingEnvironment] = []
         activated: dict[str, int] = {}
         names = list(_KIND_WEIGHTS)
         weights = list(_KIND_WEIGHTS.values())
         for index in range(size):
             kind = KINDS[_FIRST_KINDS[index] if index < len(_FIRST_KINDS) else self.rng.choices(names, weights)[0]]
-            connector = connectors[index % len(connectors)] if connectors else ""
+            connector = _connector_of(kind, index, connectors, connector_providers or [])
             we = self._working_environment(kind, index, connector)
             active = index == 0 or self.rng.random() < 2 / 3
             if index == size - 1 and size >= 3 and not any(w.backup is None for w in fleet):

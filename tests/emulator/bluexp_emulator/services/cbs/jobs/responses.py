@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bluexp_emulator.core.errors import NotFound
 from bluexp_emulator.core.http import Request, Response, json_response
 from bluexp_emulator.core.params import query_str
 
@@ -14,13 +15,18 @@ if TYPE_CHECKING:
 
 
 def list_jobs(emulator: Emulator, request: Request) -> Response:
-    jobs = emulator.jobs.list_jobs(request.params["accountId"], type=query_str(request, "type"),
-                                   status=query_str(request, "status"))
+    account = request.params["accountId"]
+    jobs = emulator.jobs.list_jobs(account, type=query_str(request, "type"), status=query_str(request, "status"))
+    # A Connector knows the jobs of its own working environments.
+    jobs = [job for job in jobs if emulator.working_environments.serves_id(account, job.working_environment_id)]
     now = emulator.clock.now()
     return json_response({"job": [job.to_dict(now) for job in jobs]})
 
 
 def get_job(emulator: Emulator, request: Request) -> Response:
-    job = emulator.jobs.get_job(request.params["accountId"], request.params["jobId"])
+    account = request.params["accountId"]
+    job = emulator.jobs.get_job(account, request.params["jobId"])
+    if not emulator.working_environments.serves_id(account, job.working_environment_id):
+        raise NotFound(f"Job {job.id} not found")
     # The API answers with an array even for one id.
     return json_response({"job": [job.to_dict(emulator.clock.now())]})

@@ -5,6 +5,8 @@
 ONTAP backup policies, plus the backend serving the Working Environment category."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -223,6 +225,27 @@ class WorkingEnvironmentsBackend:
     def __init__(self, jobs: JobsBackend) -> None:
         self._fleets: dict[str, dict[str, WorkingEnvironment]] = {}
         self.jobs = jobs
+        # The Connector (client id) the API call being served went through; None outside API calls.
+        # A Connector serves only the working environments it manages, as BlueXP routes each call
+        # to the Connector named by its x-agent-id.
+        self.connector: str | None = None
+
+    @contextlib.contextmanager
+    def served_by(self, connector: str | None) -> Iterator[None]:
+        """Serve what runs inside through ``connector`` only (None: every working environment)."""
+        previous, self.connector = self.connector, connector
+        try:
+            yield
+        finally:
+            self.connector = previous
+
+    def serves(self, we: WorkingEnvironment) -> bool:
+        return self.connector is None or we.connector_id == self.connector
+
+    def serves_id(self, account_id: str, we_id: str) -> bool:
+        """Whether the current Connector serves this working environment (unknown ones: yes)."""
+        we = self._fleets.get(account_id, {}).get(we_id)
+        return we is None or self.serves(we)
 
     def load(self, account_id: str, working_environments: list[WorkingEnvironment]) -> None:
         for we in working_environments:
@@ -237,11 +260,12 @@ class WorkingEnvironmentsBackend:
         return [we for fleet in self._fleets.values() for we in fleet.values()]
 
     def list_working_environments(self, account_id: str) -> list[WorkingEnvironment]:
-        return list(self._fleets.get(account_id, {}).values())
+        return [we for we in self._fleets.get(account_id, {}).values() if self.serves(we)]
 
     def get_working_environment(self, account_id: str, we_id: str) -> WorkingEnvironment:
         we = self._fleets.get(account_id, {}).get(we_id)
-        if we is None:
+        # Another Connector's working environment is unknown to this one.
+        if we is None or not self.serves(we):
             raise NotFound(f"Working environment {we_id} not found")
         return we
 
