@@ -131,6 +131,10 @@ class Resource:
     def validate(self) -> None:
         """Check the options alone, before any request."""
 
+    def locate(self) -> None:
+        """Find what the resource belongs to (its working environment, its volume), once, before the
+        first read; `read` is then called again after the writes without finding them again."""
+
     def read(self) -> Any:
         """The current view, or None when the resource does not exist."""
         raise NotImplementedError
@@ -195,6 +199,7 @@ class Engine:
 
     def run(self) -> None:
         res = self.resource
+        res.locate()
         self.before = current = res.read()
         desired = res.desired(current)
         if desired is None:

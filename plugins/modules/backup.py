@@ -182,8 +182,6 @@ class Backup(Resource):
         self.extra.update(working_environment_id=self.we_id, volume_id=self.volume_id)
 
     def read(self):
-        if not hasattr(self, "volume"):
-            self.locate()
         found = backups.list_backups(self.client, self.we_id, self.volume_id)
         # What is deleted is decided by the first read; the read after the deletion must not change it.
         if self.params["all_backups"]:

@@ -424,11 +424,12 @@ class Activation(Resource):
     def validate(self):
         act.validate(self.params)
 
+    def locate(self):
+        self.we = wes.resolve(self.client, self.params["working_environment_id"],
+                              self.params["working_environment_name"])
+        self.extra["working_environment_id"] = self.we["id"]
+
     def read(self):
-        if not hasattr(self, "we"):
-            self.we = wes.resolve(self.client, self.params["working_environment_id"],
-                                  self.params["working_environment_name"])
-            self.extra["working_environment_id"] = self.we["id"]
         return act.view(act.get(self.client, self.we["id"]))
 
     def desired(self, current):

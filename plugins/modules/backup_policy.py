@@ -184,16 +184,15 @@ class Policy(Resource):
         Field("object_lock", option="object_lock"),
     )
 
-    we = None
-
     def validate(self):
         policies.validate(self.params["rules"], self.params["archive_after_days"], self.params["object_lock"])
 
+    def locate(self):
+        self.we = wes.resolve(self.client, self.params["working_environment_id"],
+                              self.params["working_environment_name"])
+        self.extra["working_environment_id"] = self.we["id"]
+
     def read(self):
-        if self.we is None:
-            self.we = wes.resolve(self.client, self.params["working_environment_id"],
-                                  self.params["working_environment_name"])
-            self.extra["working_environment_id"] = self.we["id"]
         return policies.view(policies.find(self.client, self.we["id"], self.params["name"]))
 
     def desired(self, current):

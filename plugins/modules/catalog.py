@@ -94,11 +94,13 @@ class Catalog(Resource):
     result_key = "catalog"
     fields = (Field("enabled", option="state"),)
 
+    def locate(self):
+        self.we = wes.resolve(self.client, self.params["working_environment_id"],
+                              self.params["working_environment_name"])
+        self.extra["working_environment_id"] = self.we["id"]
+
     def read(self):
-        we = wes.resolve(self.client, self.params["working_environment_id"], self.params["working_environment_name"])
-        self.we = we
-        self.extra["working_environment_id"] = we["id"]
-        self.activation = act.get(self.client, we["id"])
+        self.activation = act.get(self.client, self.we["id"])
         return {"enabled": catalog.is_enabled(self.activation)}
 
     def desired(self, current):

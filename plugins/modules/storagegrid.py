@@ -269,14 +269,14 @@ class StorageGrid(Resource):
         return WE if self.for_we else STORE
 
     def read(self):
-        if self.grid is None:
-            self.read_api()
         grid = self.grid
         return {"name": grid.get("name"), "id": grid.get("id"), "discovered": self.discovered,
                 "storage_server": sg.storage_server(grid.get("name"), self.params["port"]),
                 "credentials": dict(self.credentials)}
 
-    def read_api(self):
+    def locate(self):
+        """The grid, its credentials and their working environment, read once: a secret cannot be read
+        back, so after the writes the view is what this run wrote."""
         params = self.params
         wants_store = params["state"] == "absent" or (params["access_key"] and not self.for_we)
         # Read before any write, so that a Connector without the store fails before discovering.

@@ -229,13 +229,13 @@ class VolumeBackups(Resource):
 
     result_key = "volumes"
 
+    def locate(self):
+        we = wes.resolve(self.client, self.params["working_environment_id"], self.params["working_environment_name"])
+        self.we_id = self.extra["working_environment_id"] = we["id"]
+        self.chosen = vols.pick(vols.list_ontap_volumes(self.client, we["id"]), self.params["volumes"],
+                                self.params["svm"])
+
     def read(self):
-        if not hasattr(self, "chosen"):
-            we = wes.resolve(self.client, self.params["working_environment_id"],
-                             self.params["working_environment_name"])
-            self.we_id = self.extra["working_environment_id"] = we["id"]
-            self.chosen = vols.pick(vols.list_ontap_volumes(self.client, we["id"]), self.params["volumes"],
-                                    self.params["svm"])
         records = {v.get("file-system-id"): v for v in vols.list_backup_volumes(self.client, self.we_id)}
         self.protection = {}
         view = []

@@ -333,3 +333,12 @@ def test_engine_shows_the_warnings_of_the_resource_whether_it_succeeds_or_fails(
     assert module.failed is fails
     assert module.warned == ["created under another name"]
     assert "warnings" not in module.result
+
+
+def test_engine_locates_once_before_the_first_read(box, monkeypatch):
+    seen = []
+    monkeypatch.setattr(Box, "locate", lambda self: seen.append("locate"), raising=False)
+    original = Box.read
+    monkeypatch.setattr(Box, "read", lambda self: seen.append("read") or original(self))
+    run_box({"name": "b", "size": 1})
+    assert seen == ["locate", "read", "read"], "located once; read before and after the write"
