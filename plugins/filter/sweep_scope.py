@@ -96,26 +96,30 @@ from typing import Any
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.bluexp.cloud_backup.plugins.filter.protection_report import registered_list
+from ansible_collections.bluexp.cloud_backup.plugins.filter.working_environment_choice import working_environment_choice
 from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._filters import jinja_filter
 
 
 def sweep_scope(named: Any, names: list[str] | None = None, working_environment_id: str = "",
                 working_environment_name: str = "", host_id: str = "", host_name: str = "",
                 host_backup_enabled: Any = True) -> dict[str, Any]:
-    # An inventory variable may come as text ("false").
-    host_backup_enabled = boolean(host_backup_enabled, strict=False)
     if names:
         found = registered_list(named, "working_environments")
         return {"by": "id", "targets": [we.get("id") for we in found if (we.get("backup") or {}).get("enabled")]}
-    if working_environment_id:
-        return {"by": "id", "targets": [working_environment_id]}
-    if working_environment_name:
-        return {"by": "name", "targets": [working_environment_name]}
-    if host_id:
-        return {"by": "id", "targets": [host_id] if host_backup_enabled else []}
-    if host_name:
-        return {"by": "name", "targets": [host_name] if host_backup_enabled else []}
-    return {"by": "all", "targets": [""] if host_backup_enabled else []}
+    # The role's own choice is swept as asked; the host's only when the host has backup active.
+    own = working_environment_choice({"id": working_environment_id, "name": working_environment_name})
+    if own["id"] or own["name"]:
+        return _scope(own, [own["id"] or own["name"]])
+    host = working_environment_choice({}, host_id=host_id, host_name=host_name)
+    # An inventory variable may come as text ("false").
+    enabled = boolean(host_backup_enabled, strict=False)
+    return _scope(host, [host["id"] or host["name"]] if enabled else [])
+
+
+def _scope(chosen: dict[str, str], targets: list[str]) -> dict[str, Any]:
+    """By ID or by name as chosen; with nothing chosen, one listing of every environment ("")."""
+    by = "id" if chosen["id"] else "name" if chosen["name"] else "all"
+    return {"by": by, "targets": targets if by != "all" else [""] * len(targets)}
 
 
 class FilterModule:
