@@ -40,6 +40,7 @@ from bluexp_emulator.services.auth.models import PUBLIC_CLIENT_ID
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api, _retry
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import ConnectionFailure, HttpResponse
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import MIN_INTERVAL, poll_interval
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins import fakes
 
 API_URL = "https://api.emulator.test"
@@ -52,6 +53,8 @@ DEFAULT_OPTIONS: dict[str, Any] = {"fleet_size": 4}
 # Whose `time` follows the emulator's clock (see Emulated._emulate_time).
 _TIMED_PACKAGES = ("ansible_collections.bluexp.cloud_backup.plugins.", "bluexp_emulator.")
 READ_ONLY_ROUTES = re.compile(r"^GET |oauth/token|/catalog/(search|snapshots)$|/sg/version$")
+# The emulator's clock counts from about 1.7e9 s, where a float holds a few tenths of a microsecond.
+_CLOCK_SLACK = 1e-6
 
 # Loaded once, at import: the hermetic environment of each test removes BLUEXP_SPEC_DIR later.
 SPEC = Spec.load(announce=False)
@@ -73,6 +76,20 @@ class _EmulatedTime:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
+
+
+def assert_waited_for(sleeps: list[float], *durations: float) -> None:
+    """The jobs of these durations, followed one after the other, were each waited for until they
+    ended and seen finished within one poll interval of their end, never polled faster than the
+    shortest interval: what a module's wait promises, whatever the waiter's schedule."""
+    waited = sum(sleeps)
+    shortest = sum(durations)
+    longest = sum(seconds + poll_interval(seconds) for seconds in durations)
+    assert shortest - _CLOCK_SLACK <= waited <= longest + _CLOCK_SLACK, \
+        "waited {0} s (sleeps {1}) for jobs of {2} s: expected {3} to {4} s".format(
+            waited, sleeps, list(durations), shortest, longest)
+    assert min(sleeps, default=MIN_INTERVAL) >= MIN_INTERVAL, "polled faster than every {0} s: {1}".format(
+        MIN_INTERVAL, sleeps)
 
 
 def load_module(name: str) -> Any:

@@ -12,6 +12,8 @@ import types
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
+
 # No scheduled backup lands while a test moves the clock: the backups listed are the ones a test made.
 pytestmark = pytest.mark.emulator(backup_interval_s=0)
 
@@ -107,7 +109,7 @@ def test_without_wait_the_job_id_is_returned_and_nothing_is_polled(emulator, fle
 
 def test_wait_polls_the_job_on_the_emulator_clock(emulator, fleet):
     result = emulator.run_ok("backup", **backup_args(fleet, name="before-upgrade"))
-    assert emulator.sleeps == [1.0, 1.5], "a 2-second job: pending, in progress, then completed"
+    assert_waited_for(emulator.sleeps, 2)  # the default 2-second job
     assert result["backup"]["name"] == "before-upgrade" and result["backup"]["id"]
 
 
@@ -167,7 +169,8 @@ def test_delete_all_backups_needs_the_flag_and_follows_the_job(emulator, fleet):
     result = emulator.run_ok("backup", **backup_args(fleet, all_backups=True, state="absent", _ansible_diff=True))
     assert [(w["method"], w["path"]) for w in emulator.writes()] == [
         ("DELETE", volume_path(emulator, fleet.we["id"], fleet.vol_a["id"], "snapshot"))]
-    assert result["job"]["status"] == "COMPLETED" and emulator.sleeps == [1.0, 1.5]
+    assert result["job"]["status"] == "COMPLETED"
+    assert_waited_for(emulator.sleeps, 2)
     assert result["backup"] == [] and result["deleted"] == names
     # Lists reach the diff as JSON text, which the default callback prints.
     diff = {side: json.loads(text) for side, text in result["diff"].items()}

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.bluexp.cloud_backup.plugins.modules import backup_activation
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
 
 # No scheduled backup lands while a test moves the clock.
 pytestmark = pytest.mark.emulator(backup_interval_s=0)
@@ -207,7 +208,7 @@ def test_activation_without_wait_returns_the_job_id_and_the_prediction(emulator,
 
 def test_activation_waits_on_the_emulator_clock(emulator, fleet):
     emulator.run_ok("backup_activation", **aws_activation(fleet))
-    assert emulator.sleeps == [1.0, 1.5], "a 2-second job: pending, in progress, then completed"
+    assert_waited_for(emulator.sleeps, 2)  # the default 2-second job
 
 
 def test_failed_activation_job_fails_with_its_error(emulator, fleet):
@@ -406,7 +407,7 @@ def test_absent_with_delete_backups_deletes_them_then_unregisters(emulator, flee
     assert ("GET", emulator.cbs_path("v1", "job", unregister["id"])) not in sent
     assert [(j["id"], j["status"]) for j in result["jobs"]] == [(deletion["id"], "COMPLETED"),
                                                                 (unregister["id"], "PENDING")]
-    assert emulator.sleeps == [1.0, 1.5]
+    assert_waited_for(emulator.sleeps, 2)  # the deletion alone
     emulator.advance(60)
     assert backup_enabled(emulator, we_id) is False, "the unregistration, left running, then completes"
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
+
 MODULE = "catalog"
 
 
@@ -55,7 +57,7 @@ def test_enable_sets_up_the_index_then_turns_it_on(emulator, we, paths):
     [job] = result["jobs"]
     assert job["status"] == "COMPLETED" and job["type"] == "catalog-setup"
     assert result["diff"] == {"before": {"enabled": False}, "after": {"enabled": True}}
-    assert emulator.sleeps == [1.0]
+    assert_waited_for(emulator.sleeps, 1)
     assert catalog_enabled(emulator, we) is True
 
     emulator.clear_requests()

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
+
 # No scheduled backup lands while a test moves the clock.
 pytestmark = pytest.mark.emulator(backup_interval_s=0)
 
@@ -87,7 +89,7 @@ def test_a_backup_never_scanned_is_scanned_and_its_verdict_read_again(emulator, 
     assert sent.index(("POST", scan_path(emulator, fleet))) < sent.index(
         ("GET", emulator.cbs_path("v1", "job", job["id"]))) < sent.index(
         ("GET", backup_path(emulator, fleet))) == len(sent) - 1
-    assert emulator.sleeps == [1.0, 1.5], "a 2-second job: pending, in progress, then completed"
+    assert_waited_for(emulator.sleeps, 2)  # the default 2-second job
     assert result["changed"] is True and result["verdict"] == "PROTECTED"
     assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
     assert result["backup"]["id"] == fleet.newest["id"] and result["backup"]["ransomware_scan_status"] == "PROTECTED"

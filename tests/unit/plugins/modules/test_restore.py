@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.bluexp.cloud_backup.plugins.modules import restore
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     ACCOUNT,
     CONNECTOR,
@@ -157,9 +158,10 @@ def test_restore_sends_one_v3_restore_waits_and_returns_the_new_volume(emulator,
     assert result["job"]["data"]["restore"]["target"]["volume_name"] == RESTORED
     assert identity(result["volume"]) == restored_record(emulator, fleet.we["id"], svm=fleet.svm)
     assert result["diff"] == {"before": {}, "after": result["volume"]}
-    assert emulator.sleeps == [1.0, 1.5], "a 2-second job: pending, in progress, then completed"
+    assert_waited_for(emulator.sleeps, 2)  # the default 2-second job
     sent = emulator.calls()
-    assert sent.count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == 3
+    assert sent.count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == len(emulator.sleeps) + 1, \
+        "the job is read once per poll, no more"
     assert sent[-1] == ("GET", emulator.cbs_path("v1", "working-environment", fleet.we["id"], "volume")), \
         "volume read after the job"
 
@@ -300,10 +302,10 @@ def test_a_running_matching_restore_is_followed_instead_of_started_again(emulato
     job = start_restore(emulator, fleet)
     result = emulator.run_ok("restore", **args(fleet))
     assert emulator.writes() == []
-    assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == 3
+    assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == len(emulator.sleeps) + 1
     assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
     assert identity(result["volume"]) == restored_record(emulator, fleet.we["id"], svm=fleet.svm)
-    assert emulator.sleeps == [1.0, 1.5]
+    assert_waited_for(emulator.sleeps, 2)
 
 
 def test_a_running_restore_of_another_backup_is_not_followed(emulator, fleet):

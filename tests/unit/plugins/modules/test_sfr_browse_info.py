@@ -9,7 +9,7 @@ import fnmatch
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import load_module
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for, load_module
 
 MODULE = "sfr_browse_info"
 
@@ -95,8 +95,8 @@ def test_explore_is_started_and_waited_for_before_the_listing(emulator, vol):
     start = sent.index(("POST", vol.start_path()))
     polls = [i for i, (method, path) in enumerate(sent) if method == "GET" and "/api/v1/job/" in path]
     first_list = sent.index(("GET", vol.list_path()))
-    assert start < polls[0] < polls[-1] < first_list and len(polls) == 2
-    assert emulator.sleeps == [1.0]
+    assert start < polls[0] < polls[-1] < first_list and len(polls) == len(emulator.sleeps) + 1
+    assert_waited_for(emulator.sleeps, 1)
     assert [method for method, _path in sent].count("POST") == 1
 
 
@@ -250,7 +250,7 @@ def test_explore_that_does_not_finish_in_time_fails_naming_the_job(emulator, vol
     [job_id] = result["job_ids"]
     assert job_id in [job["id"] for job in emulator.control("GET", "jobs")["jobs"] if job["type"] == "file-explore"]
     assert "job_info" in result["msg"] and result["error_code"] == "job_timeout"
-    assert sum(emulator.sleeps) == 20
+    assert sum(emulator.sleeps) == pytest.approx(20)
     assert vol.listed(emulator) == []
 
 

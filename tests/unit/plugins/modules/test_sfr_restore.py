@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
+
 # No scheduled backup lands while a test moves the clock.
 pytestmark = pytest.mark.emulator(backup_interval_s=0)
 
@@ -127,7 +129,7 @@ def test_restore_sends_the_entries_found_in_the_backup(emulator, fleet):
     assert listed(emulator, fleet) == [fleet.home, "/"], "each parent directory listed once"
     sent = emulator.calls()
     assert sent.index(("GET", list_path(emulator, fleet))) > sent.index(("POST", start_path(emulator, fleet)))
-    assert emulator.sleeps == [1.0, 1.5, 1.0, 1.5], "the explore job, then the restore job, each of 2 seconds"
+    assert_waited_for(emulator.sleeps, 2, 2)  # the explore job, then the restore job, each of 2 seconds
     assert "notes (restored).md" in live_names(emulator, fleet.we["id"], fleet.volume, fleet.home)
 
 
@@ -307,10 +309,10 @@ def test_a_running_matching_restore_is_followed(emulator, fleet):
     job = start_restore(emulator, fleet, [fleet.notes, fleet.todo])
     result = emulator.run_ok("sfr_restore", **args(fleet))
     assert emulator.writes() == []
-    assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == 3
+    assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == len(emulator.sleeps) + 1
     assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
     assert result["files"] == ok(fleet.notes, fleet.todo)
-    assert emulator.sleeps == [1.0, 1.5]
+    assert_waited_for(emulator.sleeps, 2)
 
 
 # --- check mode -----------------------------------------------------------------------------------

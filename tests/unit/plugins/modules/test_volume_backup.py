@@ -12,6 +12,8 @@ import types
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import assert_waited_for
+
 # No scheduled backup lands while a test moves the clock.
 pytestmark = pytest.mark.emulator(backup_interval_s=0)
 
@@ -148,8 +150,8 @@ def test_only_unprotected_volumes_of_the_list_are_sent(emulator, fleet):
 def test_wait_follows_the_job_to_its_end_on_the_emulator_clock(emulator, fleet):
     result = emulator.run_ok("volume_backup", **args(fleet, ["vol_a", "vol_b"], policy=fleet.gold))
     [job] = jobs_of(emulator, fleet, "backup-volumes")
-    assert [p for _m, p in emulator.calls()].count(job_path(emulator, job["id"])) == 3
-    assert emulator.sleeps == [1.0, 1.5], "a 2-second job: pending, in progress, then completed"
+    assert [p for _m, p in emulator.calls()].count(job_path(emulator, job["id"])) == len(emulator.sleeps) + 1
+    assert_waited_for(emulator.sleeps, 2)  # the default 2-second job
     assert result["jobs"][0]["status"] == "COMPLETED"
 
 
@@ -320,7 +322,7 @@ def test_absent_with_delete_backups_deletes_them_first_and_waits_even_without_wa
     assert [(j["id"], j["status"]) for j in result["jobs"]] == [(deletion["id"], "COMPLETED"),
                                                                 (removal["id"], "PENDING")]
     assert result["volumes"][0]["action"] == "delete backups and unprotect"
-    assert emulator.sleeps == [1.0, 1.5]
+    assert_waited_for(emulator.sleeps, 2)  # the deletion alone
     emulator.advance(10)
     assert volume["id"] not in protection(emulator, fleet), "the removal, left running, then completes"
 
