@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 
 import pytest
@@ -15,10 +16,14 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     NotFoundError,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import (
+    MAX_INTERVAL,
+    MIN_INTERVAL,
+    POLL_FRACTION,
     JobWaiter,
     failed_items,
     job_failed,
     job_id_of,
+    poll_interval,
 )
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -115,12 +120,40 @@ def test_job_failed_without_message_or_items():
 
 # --- polling ---------------------------------------------------------------------------------
 
-def test_polls_until_completed_with_a_growing_interval(clock):
+def test_polls_until_completed_starting_with_the_shortest_interval(clock):
     client = JobsClient(clock, j1=["PENDING", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED"])
     seen = waiter(client, clock).wait(["j1"], timeout=600)
     assert seen["j1"]["status"] == "COMPLETED"
     assert len(client.polls) == 4
-    assert clock.sleeps == [1.0, 1.5, 2.25]
+    assert clock.sleeps == [0.25, 0.25, 0.25]
+
+
+class TimedJobsClient:
+    """A job that ends `duration` seconds after the wait starts, on the fake clock."""
+
+    def __init__(self, clock, duration):
+        self.clock, self.end, self.polls = clock, clock.now + duration, []
+
+    def cbs(self, method, version, *segments, **kwargs):
+        self.polls.append(self.clock.now)
+        return {"job": [job(segments[1], "COMPLETED" if self.clock.now >= self.end else "IN_PROGRESS")]}
+
+
+@pytest.mark.parametrize("duration", [0.1, 3, 7.5, 60, 600, 3600])
+def test_a_job_is_seen_finished_within_a_fifth_of_its_duration(clock, duration):
+    client = TimedJobsClient(clock, duration)
+    waiter(client, clock).wait(["j1"], timeout=7200)
+    seen_at = client.polls[-1] - (client.end - duration)
+    assert duration <= seen_at <= duration + max(MIN_INTERVAL, min(MAX_INTERVAL, POLL_FRACTION * duration)) + 1e-9
+    # ...and without hammering the Connector: the polls grow with the logarithm of the duration
+    # until the longest interval, then one per MAX_INTERVAL.
+    assert len(client.polls) <= 12 + math.log(max(duration, 1)) / math.log(1 + POLL_FRACTION) + duration / MAX_INTERVAL
+
+
+def test_poll_interval_is_a_fraction_of_the_time_waited_within_bounds():
+    assert poll_interval(0) == MIN_INTERVAL
+    assert poll_interval(10) == pytest.approx(10 * POLL_FRACTION)
+    assert poll_interval(10 ** 6) == MAX_INTERVAL
 
 
 def test_already_final_job_is_polled_once_without_sleeping(clock):
@@ -129,13 +162,13 @@ def test_already_final_job_is_polled_once_without_sleeping(clock):
     assert clock.sleeps == []
 
 
-def test_interval_backs_off_up_to_the_maximum(clock):
-    client = JobsClient(clock, j1=["IN_PROGRESS"] * 12 + ["COMPLETED"])
-    waiter(client, clock, first_interval=1.0, max_interval=15.0, factor=1.5).wait(["j1"], timeout=3600)
-    assert clock.sleeps[0] == 1.0
+def test_interval_grows_up_to_the_maximum(clock):
+    client = JobsClient(clock, j1=["IN_PROGRESS"] * 60 + ["COMPLETED"])
+    waiter(client, clock).wait(["j1"], timeout=3600)
+    assert clock.sleeps[0] == MIN_INTERVAL
     assert all(b >= a for a, b in pairwise(clock.sleeps))
-    assert max(clock.sleeps) == 15.0
-    assert clock.sleeps[-3:] == [15.0, 15.0, 15.0]
+    assert max(clock.sleeps) == MAX_INTERVAL
+    assert clock.sleeps[-3:] == [MAX_INTERVAL] * 3
 
 
 def test_failed_job_raises_with_per_volume_failures(clock):
@@ -199,9 +232,9 @@ def test_several_jobs_are_polled_in_the_same_loop(clock):
     rounds = {}
     for job_id, at in client.polls:
         rounds.setdefault(at, []).append(job_id)
-    assert list(rounds.values()) == [["fast", "slow"], ["fast", "slow"], ["slow"], ["slow"]]
+    assert [sorted(r) for r in rounds.values()] == [["fast", "slow"], ["fast", "slow"], ["slow"], ["slow"]]
     # Waiting for two jobs takes as long as the slower one alone.
-    assert clock.sleeps == [1.0, 1.5, 2.25]
+    assert clock.sleeps == [0.25, 0.25, 0.25]
 
 
 def test_duplicate_ids_are_polled_once_per_round(clock):
