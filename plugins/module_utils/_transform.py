@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -31,6 +31,16 @@ def snake_keys(value: Any) -> Any:
     if isinstance(value, list):
         return [snake_keys(v) for v in value]
     return value
+
+
+def field(record: Mapping[str, Any], key: str) -> Any:
+    """`key` (snake_case) of a record as the API sends it (hyphenated) or as a module returns it.
+
+    Rules shared by the modules (reading the API) and the filters (reading module results)
+    take either form through this one accessor.
+    """
+    value = record.get(key.replace("_", "-"))
+    return record.get(key) if value is None else value
 
 
 def as_int(value: Any) -> int | None:

@@ -418,7 +418,7 @@ class Activation(Resource):
     result_key = "activation"
     # A policy is compared by name: an existing policy is used by its name alone, and rules given
     # for a policy of that name only matter when it is created.
-    fields = (Field("active", option="state"),) + tuple(Field(option, option=option) for option in act.MODIFIABLE) + (
+    fields = (Field("active", option="state"),) + act.MODIFIABLE_FIELDS + (
         Field("policy", option="policy", compare=lambda policy: policy.get("name")),)
 
     def validate(self):

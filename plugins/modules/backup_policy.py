@@ -153,8 +153,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, normalise_rules
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError, NotFoundError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
@@ -177,30 +176,28 @@ class Policy(Resource):
     """One ONTAP backup policy of a working environment, found by its exact name."""
 
     result_key = "policy"
-    # Rules compare as a set with retentions as numbers; "never" and an absent archive are one value.
-    fields = (
-        Field("rules", option="rules", compare=normalise_rules),
-        Field("archive_after_days", option="archive_after_days", compare=policies.archive_days),
-        Field("object_lock", option="object_lock"),
-    )
+    fields = policies.FIELDS
 
     def validate(self):
         policies.validate(self.params["rules"], self.params["archive_after_days"], self.params["object_lock"])
 
     def locate(self):
-        self.we = wes.resolve(self.client, self.params["working_environment_id"],
-                              self.params["working_environment_name"])
+        self.we = wes.reference(self.client, self.params["working_environment_id"],
+                                self.params["working_environment_name"])
         self.extra["working_environment_id"] = self.we["id"]
 
     def read(self):
-        return policies.view(policies.find(self.client, self.we["id"], self.params["name"]))
+        try:
+            return policies.view(policies.find(self.client, self.we["id"], self.params["name"]))
+        except NotFoundError:
+            raise wes.missing(self.client, self.we["id"]) from None
 
     def desired(self, current):
         """The options the user set; None leaves a field as it is."""
         if self.params["state"] == "absent":
             return None
-        return {"name": self.params["name"], "rules": self.params["rules"],
-                "archive_after_days": self.params["archive_after_days"], "object_lock": self.params["object_lock"]}
+        return policies.desired(self.params["name"], self.params["rules"], self.params["archive_after_days"],
+                                self.params["object_lock"])
 
     def check(self, current, desired, changes):
         name = self.params["name"]

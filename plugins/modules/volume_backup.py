@@ -177,7 +177,11 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError, PartialFailure
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    ConfigurationError,
+    NotFoundError,
+    PartialFailure,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
@@ -196,29 +200,6 @@ ARGUMENT_SPEC = dict(
 REMOVALS = ("unprotect", "delete backups and unprotect")
 
 
-def plan(name, current, params):
-    """(action, desired state and policy) of one volume; action None when it is already as asked."""
-    state, policy = params["state"], params["policy"]
-    if state == "absent":
-        if current["state"] == "unprotected":
-            return None, current
-        return ("delete backups and unprotect" if current["backups"] else "unprotect"), \
-            {"state": "unprotected", "policy": None, "backups": 0}
-    if current["state"] == "unprotected":
-        if state == "paused":
-            raise ConfigurationError("volumes: {0} is not protected, so it cannot be paused; protect it with "
-                                     "state=present first.".format(name), option="volumes", code="not_protected")
-        if not policy:
-            raise ConfigurationError("policy: required to protect volume {0}.".format(name), option="policy")
-        return "protect", dict(current, state="protected", policy=policy)
-    desired = dict(current, state="paused" if state == "paused" else "protected", policy=policy or current["policy"])
-    if desired == current:
-        return None, current
-    if desired["state"] != current["state"]:
-        return ("pause" if desired["state"] == "paused" else "resume"), desired
-    return "change policy", desired
-
-
 def per_volume_results(job):
     data = (job or {}).get("data") or {}
     return {v.get("id"): v for v in (data.get("multi_volume_backup") or {}).get("volume") or []}
@@ -230,10 +211,13 @@ class VolumeBackups(Resource):
     result_key = "volumes"
 
     def locate(self):
-        we = wes.resolve(self.client, self.params["working_environment_id"], self.params["working_environment_name"])
+        we = wes.reference(self.client, self.params["working_environment_id"], self.params["working_environment_name"])
         self.we_id = self.extra["working_environment_id"] = we["id"]
-        self.chosen = vols.pick(vols.list_ontap_volumes(self.client, we["id"]), self.params["volumes"],
-                                self.params["svm"])
+        try:
+            ontap_volumes = vols.list_ontap_volumes(self.client, we["id"])
+        except NotFoundError:
+            raise wes.missing(self.client, we["id"]) from None
+        self.chosen = vols.pick(ontap_volumes, self.params["volumes"], self.params["svm"])
 
     def read(self):
         records = {v.get("file-system-id"): v for v in vols.list_backup_volumes(self.client, self.we_id)}
@@ -250,7 +234,8 @@ class VolumeBackups(Resource):
         self.actions = {}
         view = []
         for record in current:
-            action, wanted = plan(record["name"], self.protection[record["id"]], self.params)
+            action, wanted = vols.plan(record["name"], self.protection[record["id"]], self.params["state"],
+                                       self.params["policy"])
             self.actions[record["id"]] = action
             view.append(dict(record, state=wanted["state"], policy=wanted["policy"], action=action))
         return view

@@ -26,10 +26,19 @@ options:
   working_environment_ids:
     description:
       - IDs of the working environments to return, for example C(VsaWorkingEnvironment-99hPYEgk).
-      - Each ID must exist; the module fails naming the IDs that do not.
+      - Each ID must exist; the module fails naming the IDs that do not, unless O(ignore_missing=true).
+      - One ID is read on its own; several are picked from one listing of the account (one call whatever their number).
     type: list
     elements: str
     aliases: [working_environment_id, id, ids]
+  ignore_missing:
+    description:
+      - Return the working environments of O(working_environment_ids) that exist and list the others in
+        RV(missing_working_environment_ids), instead of failing.
+      - For a fleet-wide read on behalf of many hosts, where one host whose working environment is gone should fail
+        alone (the M(bluexp.cloud_backup.protect) role reads the fleet this way).
+    type: bool
+    default: false
   names:
     description:
       - Names to return. Shell-style patterns such as C(prod-*) are allowed.
@@ -102,6 +111,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+missing_working_environment_ids:
+  description: The IDs of O(working_environment_ids) that no working environment has (or that the other filters left out).
+  returned: when O(ignore_missing=true)
+  type: list
+  elements: str
+  sample: [VsaWorkingEnvironment-gone1234]
 working_environments:
   description: The matching working environments, in the order the API lists them. Always a list.
   returned: always
@@ -256,11 +271,13 @@ ARGUMENT_SPEC = dict(
     providers=dict(type="list", elements="str", aliases=["provider"]),
     backup_status=dict(type="bool", default=True),
     details=dict(type="list", elements="str", default=[], choices=list(wes.DETAILS)),
+    ignore_missing=dict(type="bool", default=False),
 )
 
 
 def gather(client, params):
-    records = wes.chosen(client, params["working_environment_ids"], params["names"], params["providers"])
+    records = wes.chosen(client, params["working_environment_ids"], params["names"], params["providers"],
+                         ignore_missing=params["ignore_missing"])
 
     if params["backup_status"] and records:
         status = wes.backup_status_by_id(client, [r["id"] for r in records])
@@ -279,7 +296,10 @@ def main():
         records = gather(new_client(module), module.params)
     except BlueXPError as exc:
         module.fail_json(**exc.to_result())
-    module.exit_json(changed=False, working_environments=records)
+    found = {record["id"] for record in records}
+    missing = [we_id for we_id in dict.fromkeys(module.params["working_environment_ids"] or []) if we_id not in found]
+    module.exit_json(changed=False, working_environments=records,
+                     **({"missing_working_environment_ids": missing} if module.params["ignore_missing"] else {}))
 
 
 if __name__ == "__main__":

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, differences, normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import storagegrid as sg
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, field
 
 PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS", "ONTAP_S3")
 # Option name of each provider's block.
@@ -44,6 +44,7 @@ FIXED = ("provider", "bucket", "region", "object_lock")
 MODIFIABLE = {"ip_space": "ip-space", "max_transfer_rate": "max-transfer-rate",
               "auto_backup_enabled": "auto-backup-enabled", "archive_storage_class": "archive-storage-class",
               "export_existing_snapshots": "export-existing-snapshots"}
+MODIFIABLE_FIELDS = tuple(Field(option, option=option) for option in MODIFIABLE)
 ACTIVE = "ON"
 # DataLock (with ransomware protection) modes per provider; none elsewhere.
 DATALOCK_MODES = {"AWS": ("GOVERNANCE", "COMPLIANCE"), "SGWS": ("GOVERNANCE", "COMPLIANCE"),
@@ -55,27 +56,35 @@ def get(client: Any, we_id: str) -> dict[str, Any] | None:
 
 
 def is_active(record: dict[str, Any] | None) -> bool:
-    return bool(record and record.get("backup-enablement-status") == ACTIVE)
+    return bool(record and field(record, "backup_enablement_status") == ACTIVE)
 
 
 def view(record: dict[str, Any] | None) -> dict[str, Any]:
-    """The managed settings in the module's own names; also the diff and the return value."""
+    """The managed settings in the module's own names; also the diff and the return value.
+
+    Takes the record as the API sends it or as working_environment_info returns it (`backup`).
+    """
     if record is None or not is_active(record):
         return {"active": False}
-    policy = record.get("backup-policy") or {}
+    object_lock = field(record, "object_lock")
     return {
         "active": True,
         "provider": record.get("provider"),
         "bucket": record.get("bucket"),
         "region": record.get("region"),
-        "object_lock": record.get("object-lock") or "NONE",
-        "ip_space": record.get("ip-space"),
-        "max_transfer_rate": as_int(record.get("max-transfer-rate")),
-        "auto_backup_enabled": record.get("auto-backup-enabled"),
-        "archive_storage_class": record.get("archive-storage-class"),
-        "export_existing_snapshots": record.get("export-existing-snapshots"),
-        "policy": policies.view(policy, object_lock=record.get("object-lock")),
+        "object_lock": object_lock or "NONE",
+        "ip_space": field(record, "ip_space"),
+        "max_transfer_rate": as_int(field(record, "max_transfer_rate")),
+        "auto_backup_enabled": field(record, "auto_backup_enabled"),
+        "archive_storage_class": field(record, "archive_storage_class"),
+        "export_existing_snapshots": field(record, "export_existing_snapshots"),
+        "policy": policies.view(field(record, "backup_policy") or {}, object_lock=object_lock),
     }
+
+
+def modifiable_changes(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """{option: (current, wanted)} among what can change once backup is active (None: leave as it is)."""
+    return differences(MODIFIABLE_FIELDS, current, wanted)
 
 
 def validate(params: dict[str, Any]) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import normalise_rules
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, differences, normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, field
 
 # NetApp: at most 1018 retained backups per policy while no volume uses it.
 MAX_RETAINED = 1018
@@ -31,12 +31,6 @@ def find(client: Any, we_id: str, name: str) -> dict[str, Any] | None:
     return next((p for p in list_policies(client, we_id) if p.get("name") == name), None)
 
 
-def _field(policy: dict[str, Any], key: str) -> Any:
-    """A field under the API's hyphenated key or the snake_case key of a module's answer."""
-    value = policy.get(key.replace("_", "-"))
-    return policy.get(key) if value is None else value
-
-
 def archive_days(value: Any) -> int | None:
     """Days before archiving, or None when the policy never archives.
 
@@ -47,6 +41,15 @@ def archive_days(value: Any) -> int | None:
         return None
     days = as_int(value)
     return days or None
+
+
+# How a declared policy compares with a `view`: rules as a set with retentions as numbers;
+# "never" and an absent archive are one value.
+FIELDS = (
+    Field("rules", option="rules", compare=normalise_rules),
+    Field("archive_after_days", option="archive_after_days", compare=archive_days),
+    Field("object_lock", option="object_lock"),
+)
 
 
 def view(policy: dict[str, Any] | None, object_lock: str | None = None) -> dict[str, Any] | None:
@@ -75,10 +78,21 @@ def view(policy: dict[str, Any] | None, object_lock: str | None = None) -> dict[
         "name": policy.get("name"),
         "id": policy.get("id"),
         "rules": normalise_rules(rules),
-        "archive_after_days": archive_days(_field(policy, "archive_after_days")),
-        "object_lock": str(_field(policy, "object_lock") or object_lock or "NONE").upper(),
-        "attached_volumes_count": as_int(_field(policy, "attached_volumes_count")),
+        "archive_after_days": archive_days(field(policy, "archive_after_days")),
+        "object_lock": str(field(policy, "object_lock") or object_lock or "NONE").upper(),
+        "attached_volumes_count": as_int(field(policy, "attached_volumes_count")),
     }
+
+
+def desired(name: str, rules: Any = None, archive_after_days: Any = None, object_lock: str | None = None) -> dict[str, Any]:
+    """A policy as the user declares it; None leaves a field as it is."""
+    return {"name": name, "rules": rules, "archive_after_days": archive_after_days, "object_lock": object_lock}
+
+
+def changes(current: dict[str, Any] | None, wanted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """{field: (current, wanted)} of a declared policy against a `view`: the rule of the
+    backup_policy module and of the protect role's fleet-wide plan."""
+    return differences(FIELDS, current, wanted)
 
 
 def validate(rules: list[dict[str, Any]] | None, archive_after_days: Any, object_lock: str | None) -> None:

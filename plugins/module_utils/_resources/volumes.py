@@ -13,7 +13,7 @@ import difflib
 from typing import Any, Iterable
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, field
 
 
 def list_ontap_volumes(client: Any, we_id: str) -> list[dict[str, Any]]:
@@ -86,14 +86,45 @@ PAUSED = "PAUSED"
 
 
 def protection_of(backup_volume: dict[str, Any] | None) -> dict[str, Any]:
-    """A volume's protection in one comparable form: state and policy name."""
-    if not backup_volume or backup_volume.get("backup-status") in (None, "", "OFF"):
+    """A volume's protection in one comparable form: state and policy name.
+
+    Takes a backup volume as the API sends it or as working_environment_info returns it.
+    """
+    if not backup_volume:
+        return {"state": "unprotected", "policy": None, "backups": 0}
+    status = field(backup_volume, "backup_status")
+    if status in (None, "", "OFF"):
         return {"state": "unprotected", "policy": None, "backups": 0}
     return {
-        "state": "paused" if backup_volume.get("backup-status") == PAUSED else "protected",
-        "policy": (backup_volume.get("backup-policy") or {}).get("name"),
-        "backups": as_int(backup_volume.get("snapshot-count")) or 0,
+        "state": "paused" if status == PAUSED else "protected",
+        "policy": (field(backup_volume, "backup_policy") or {}).get("name"),
+        "backups": as_int(field(backup_volume, "snapshot_count")) or 0,
     }
+
+
+def plan(name: str, current: dict[str, Any], state: str, policy: str | None) -> tuple[str | None, dict[str, Any]]:
+    """(action, desired protection) of one volume; action None when it is already as asked.
+
+    The rule of volume_backup and of the protect role's fleet-wide plan.
+    """
+    if state == "absent":
+        if current["state"] == "unprotected":
+            return None, current
+        return ("delete backups and unprotect" if current["backups"] else "unprotect"), \
+            {"state": "unprotected", "policy": None, "backups": 0}
+    if current["state"] == "unprotected":
+        if state == "paused":
+            raise ConfigurationError("volumes: {0} is not protected, so it cannot be paused; protect it with "
+                                     "state=present first.".format(name), option="volumes", code="not_protected")
+        if not policy:
+            raise ConfigurationError("policy: required to protect volume {0}.".format(name), option="policy")
+        return "protect", dict(current, state="protected", policy=policy)
+    desired = dict(current, state="paused" if state == "paused" else "protected", policy=policy or current["policy"])
+    if desired == current:
+        return None, current
+    if desired["state"] != current["state"]:
+        return ("pause" if desired["state"] == "paused" else "resume"), desired
+    return "change policy", desired
 
 
 def enable(client: Any, we_id: str, volume_ids: list[str], policy: str) -> Any:

@@ -64,17 +64,44 @@ def resolve(client: Any, we_id: str | None, we_name: str | None,
         code=NOT_FOUND, missing=we_name)
 
 
-def chosen(client: Any, we_ids: Iterable[str] | None, names: Iterable[str] | None,
-           providers: Iterable[str] | None, option: str = "working_environment_ids") -> list[dict[str, Any]]:
-    """The working environments an info module was asked for: by ID (each must exist) or all, then filtered.
+def reference(client: Any, we_id: str | None, we_name: str | None,
+              option: str = "working_environment") -> dict[str, Any]:
+    """The working environment to act on, without a call when its ID is given.
 
-    IDs are read one by one, so that asking for a few does not list the whole fleet.
+    For modules whose first read is under the working environment's path: that read says
+    whether it exists (turn its 404 into `missing`), so a fleet of per-host runs does not
+    pay one more call each to look up what the play already knows. By name it is `resolve`.
+    """
+    if we_id:
+        return {"id": we_id, "name": None}
+    return resolve(client, None, we_name, option)
+
+
+def missing(client: Any, we_id: str, option: str = "working_environment_id") -> ConfigurationError:
+    """The error of a working environment ID that does not exist, as `resolve` reports it."""
+    return ConfigurationError("{0}: no working environment with ID {1} in account {2}.".format(
+        option, we_id, client.account_id), option=option, code=NOT_FOUND, missing=[we_id])
+
+
+def chosen(client: Any, we_ids: Iterable[str] | None, names: Iterable[str] | None,
+           providers: Iterable[str] | None, option: str = "working_environment_ids",
+           ignore_missing: bool = False) -> list[dict[str, Any]]:
+    """The working environments an info module was asked for: by ID (each must exist unless
+    `ignore_missing`) or all, then filtered.
+
+    One ID is read on its own, so that a per-host task does not list the whole fleet; several
+    are picked from one listing, so that a fleet-wide read costs one call, not one per ID.
     """
     if not we_ids:
         return select(list_working_environments(client), names, providers)
-    found = {we_id: get_working_environment(client, we_id) for we_id in dict.fromkeys(we_ids)}
+    we_ids = list(dict.fromkeys(we_ids))
+    if len(we_ids) == 1:
+        found = {we_ids[0]: get_working_environment(client, we_ids[0])}
+    else:
+        listed = {record.get("id"): record for record in list_working_environments(client)}
+        found = {we_id: listed.get(we_id) for we_id in we_ids}
     missing = [we_id for we_id, record in found.items() if record is None]
-    if missing:
+    if missing and not ignore_missing:
         raise ConfigurationError("{0}: no working environment with ID {1} in account {2}.".format(
             option, ", ".join(missing), client.account_id), option=option, code=NOT_FOUND,
             missing=missing)

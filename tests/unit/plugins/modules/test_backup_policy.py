@@ -324,9 +324,11 @@ def test_missing_working_environment_fails_without_a_request(emulator):
 
 # --- working environment --------------------------------------------------------------------
 
-def test_working_environment_by_id_reads_it_alone(emulator, we, paths):
+def test_working_environment_by_id_costs_no_lookup(emulator, we, paths):
+    """Given by ID, the policy list under it is the first and only read: a fleet of per-host runs
+    does not pay one more call each for what the play already knows."""
     emulator.run_ok(MODULE, working_environment_id=we["id"], name="gold", rules=GOLD_RULES, _ansible_check_mode=True)
-    assert emulator.calls() == [("GET", paths["we"]), ("GET", paths["policies"])]
+    assert emulator.calls() == [("GET", paths["policies"])]
 
 
 def test_unknown_working_environment_name_fails_with_close_names(emulator, we, paths):
@@ -340,6 +342,8 @@ def test_unknown_working_environment_id_fails_naming_it(emulator):
     result = emulator.run_fail(MODULE, working_environment_id="VsaWorkingEnvironment-nothere", name="gold",
                                rules=GOLD_RULES)
     assert result["option"] == "working_environment_id" and "VsaWorkingEnvironment-nothere" in result["msg"]
+    assert result["error_code"] == "working_environment_not_found"
+    assert result["missing"] == ["VsaWorkingEnvironment-nothere"]
     assert emulator.writes() == []
 
 

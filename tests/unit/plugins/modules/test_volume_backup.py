@@ -428,3 +428,11 @@ def test_api_refusal_of_a_write_fails_with_its_message(emulator, fleet):
     result = emulator.run_fail("volume_backup", **args(fleet, ["vol_a", "vol_b"], policy=fleet.gold))
     assert result["status"] == 403 and "User is not allowed to do operation" in result["msg"]
     assert (result["method"], result["path"]) == ("POST", batch_path(emulator, fleet, "v2"))
+
+
+def test_unknown_working_environment_id_fails_naming_it_without_a_write(emulator):
+    result = emulator.run_fail("volume_backup", working_environment_id="VsaWorkingEnvironment-nothere", volumes=["vol1"],
+                               policy="gold")
+    assert result["error_code"] == "working_environment_not_found"
+    assert result["option"] == "working_environment_id" and "VsaWorkingEnvironment-nothere" in result["msg"]
+    assert emulator.writes() == []

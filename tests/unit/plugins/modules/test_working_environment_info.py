@@ -119,12 +119,21 @@ def test_no_match_returns_an_empty_list_without_backup_calls(emulator, paths):
     assert called(emulator) == [paths["we_list"]]
 
 
-def test_ids_read_each_environment_and_one_backup_list(emulator, fleet, paths):
+def test_several_ids_cost_one_listing_and_one_backup_list(emulator, fleet, paths):
     given = [fleet["onprem"]["id"], fleet["aws"]["id"], fleet["onprem"]["id"]]
     result = emulator.run_ok(MODULE, working_environment_ids=given)
     assert ids(result) == given[:2], "in the order given, duplicates once"
-    assert called(emulator) == [we_path(emulator, given[0]), we_path(emulator, given[1]), paths["backup_list"]]
+    assert called(emulator) == [paths["we_list"], paths["backup_list"]]
     assert result["working_environments"][1]["backup"]["enabled"] is True
+    assert "missing_working_environment_ids" not in result
+
+
+def test_ignore_missing_returns_the_others_and_names_the_missing(emulator, fleet, paths):
+    given = [fleet["aws"]["id"], "we-gone", fleet["onprem"]["id"]]
+    result = emulator.run_ok(MODULE, working_environment_ids=given, ignore_missing=True, details=["volumes"])
+    assert ids(result) == [given[0], given[2]]
+    assert result["missing_working_environment_ids"] == ["we-gone"]
+    assert all("volumes" in we for we in result["working_environments"])
 
 
 def test_one_id_costs_one_call_per_category(emulator, fleet):

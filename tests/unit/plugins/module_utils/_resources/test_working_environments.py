@@ -96,15 +96,27 @@ def test_resolve_by_a_shared_name_is_not_a_choice_but_not_a_missing_one_either(m
 
 
 def test_chosen_names_every_missing_id(make_client, fake):
-    fake.add("GET", cbs_path("v1", "working-environment", "we-1"), reply(200, we("we-1", "a")))
-    fake.add("GET", cbs_path("v1", "working-environment", "we-x"), reply(404, {"message": "not found"}))
-    fake.add("GET", cbs_path("v1", "working-environment", "we-y"), reply(404, {"message": "not found"}))
+    fake.add("GET", cbs_path("v1", "working-environment"), reply(200, {"working-environment": [we("we-1", "a")]}))
     with pytest.raises(ConfigurationError) as info:
         wes.chosen(make_client(), ["we-1", "we-x", "we-y", "we-x"], None, None)
     result = info.value.to_result()
     assert result["error_code"] == "working_environment_not_found"
     assert result["missing"] == ["we-x", "we-y"]
     assert result["option"] == "working_environment_ids"
+
+
+def test_chosen_one_missing_id_is_read_on_its_own(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment", "we-x"), reply(404, {"message": "not found"}))
+    with pytest.raises(ConfigurationError) as info:
+        wes.chosen(make_client(), ["we-x"], None, None)
+    assert info.value.to_result()["missing"] == ["we-x"]
+
+
+def test_chosen_ignore_missing_keeps_the_found(make_client, fake):
+    fake.add("GET", cbs_path("v1", "working-environment"),
+             reply(200, {"working-environment": [we("we-1", "a"), we("we-2", "b")]}))
+    found = wes.chosen(make_client(), ["we-2", "we-x", "we-1"], None, None, ignore_missing=True)
+    assert [r["id"] for r in found] == ["we-2", "we-1"]
 
 
 def test_chosen_without_ids_lists_and_filters(make_client, fake):
