@@ -137,6 +137,7 @@ error_code:
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs as job_api
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import FINAL_STATES, JobWaiter, job_failed
@@ -155,7 +156,8 @@ ARGUMENT_SPEC = dict(
 def gather(client, params):
     ids = list(dict.fromkeys(params["job_ids"] or []))
     if ids:
-        found = {job_id: job_api.get_job(client, job_id) for job_id in ids}
+        # Side by side: a fleet-wide wait hands over one job per host.
+        found = dict(zip(ids, map_concurrently(lambda job_id: job_api.get_job(client, job_id), ids)))
         missing = [job_id for job_id, job in found.items() if job is None]
         if missing:
             raise ConfigurationError("job_ids: no job with ID {0} in account {1}.".format(
