@@ -13,7 +13,8 @@ description:
   - Takes the variables of a play's hosts (C(ansible_play_hosts | map('extract', hostvars))) as the
     R(working_environments inventory plugin,ansible_collections.bluexp.cloud_backup.working_environments_inventory)
     sets them, and returns one group per account and Connector (Console agent) with the working environment IDs
-    of its hosts, so that a C(run_once) task can read or wait for the whole fleet in one module run per group.
+    of its hosts, for a C(run_once) task to read the whole fleet (M(bluexp.cloud_backup.working_environment_info)
+    O(bluexp.cloud_backup.working_environment_info#module:fleet)) or wait for its jobs.
   - A working environment is served only through its own Connector, so a fleet-wide call cannot mix groups.
   - Hosts without a working environment ID are left out (the roles read those on their own).
 author:
@@ -34,14 +35,20 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Read the whole fleet once, one module run per Connector
+- name: Read the whole fleet once, side by side across accounts and Connectors
   bluexp.cloud_backup.working_environment_info:
-    account_id: "{{ item.account_id or omit }}"
-    connector_id: "{{ item.connector_id or omit }}"
-    working_environment_ids: "{{ item.working_environment_ids }}"
-  loop: "{{ ansible_play_hosts | map('extract', hostvars) | bluexp.cloud_backup.fleet_groups }}"
+    fleet: "{{ ansible_play_hosts | map('extract', hostvars) | bluexp.cloud_backup.fleet_groups }}"
   run_once: true
   register: fleet
+
+- name: Wait for the jobs the hosts started with wait=false, one run per account and Connector
+  bluexp.cloud_backup.job_info:
+    account_id: "{{ item.account_id or omit }}"
+    connector_id: "{{ item.connector_id or omit }}"
+    job_ids: "{{ item.job_ids }}"
+    wait: true
+  loop: "{{ ansible_play_hosts | map('extract', hostvars) | bluexp.cloud_backup.fleet_groups(jobs='started') }}"
+  run_once: true
 """
 
 RETURN = r"""
@@ -61,7 +68,8 @@ _value:
       type: list
       elements: str
     job_ids:
-      description: The IDs of the jobs registered in O(jobs) on these hosts (empty without O(jobs)).
+      description: The IDs of the jobs registered in O(jobs) on these hosts.
+      returned: with O(jobs)
       type: list
       elements: str
 """
@@ -86,8 +94,8 @@ def fleet_groups(hosts: Iterable[Mapping[str, Any]], jobs: str | None = None) ->
         if not we_id:
             continue
         key = (host.get("bluexp_account_id") or None, host.get("bluexp_connector_id") or None)
-        group = groups.setdefault(key, {"account_id": key[0], "connector_id": key[1],
-                                        "working_environment_ids": [], "job_ids": []})
+        group = groups.setdefault(key, dict({"account_id": key[0], "connector_id": key[1],
+                                             "working_environment_ids": []}, **({"job_ids": []} if jobs else {})))
         group["working_environment_ids"].append(we_id)
         if jobs:
             group["job_ids"].extend(_job_ids(host.get(jobs)))

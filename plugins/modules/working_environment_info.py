@@ -31,6 +31,29 @@ options:
     type: list
     elements: str
     aliases: [working_environment_id, id, ids]
+  fleet:
+    description:
+      - Read several accounts and Connectors (Console agents) in one run, side by side over one connection pool
+        and with one token: one entry per account and Connector with the IDs of its working environments, as the
+        P(bluexp.cloud_backup.fleet_groups#filter) filter makes them from a play's inventory hosts.
+      - A working environment is served only through its own Connector, so each entry is read through its own.
+        An entry without C(account_id) or C(connector_id) uses the module's own (options or discovery).
+      - Each returned working environment then also has C(account_id) and C(connector_id).
+      - An empty list returns nothing (it does not mean "all").
+    type: list
+    elements: dict
+    suboptions:
+      account_id:
+        description: The account of these working environments.
+        type: str
+      connector_id:
+        description: The Connector that serves them.
+        type: str
+      working_environment_ids:
+        description: Their IDs.
+        type: list
+        elements: str
+        required: true
   ignore_missing:
     description:
       - Return the working environments of O(working_environment_ids) that exist and list the others in
@@ -127,6 +150,16 @@ working_environments:
       description: The working environment's public ID.
       type: str
       sample: VsaWorkingEnvironment-99hPYEgk
+    account_id:
+      description: The account it was read through.
+      returned: with O(fleet)
+      type: str
+      sample: account-NbrnTP3f
+    connector_id:
+      description: The Connector (Console agent) it was read through.
+      returned: with O(fleet)
+      type: str
+      sample: 4rJp0VYQbq3mTkE5vcHZzHNkl8zEcgwQclients
     name:
       description: Its name.
       type: str
@@ -272,13 +305,17 @@ ARGUMENT_SPEC = dict(
     backup_status=dict(type="bool", default=True),
     details=dict(type="list", elements="str", default=[], choices=list(wes.DETAILS)),
     ignore_missing=dict(type="bool", default=False),
+    fleet=dict(type="list", elements="dict", options=dict(
+        account_id=dict(type="str"),
+        connector_id=dict(type="str"),
+        working_environment_ids=dict(type="list", elements="str", required=True),
+    )),
 )
 
 
-def gather(client, params):
-    records = wes.chosen(client, params["working_environment_ids"], params["names"], params["providers"],
+def gather(client, params, we_ids):
+    records = wes.chosen(client, we_ids, params["names"], params["providers"],
                          ignore_missing=params["ignore_missing"])
-
     if params["backup_status"] and records:
         status = wes.backup_status_by_id(client, [r["id"] for r in records])
         for record in records:
@@ -290,16 +327,35 @@ def gather(client, params):
     return records
 
 
+def gather_fleet(client, params):
+    """Every entry of `fleet` through its own account and Connector, side by side."""
+    def one(entry):
+        if not entry["working_environment_ids"]:
+            return []
+        scoped = client.scoped(entry["account_id"] or client.account_id, entry["connector_id"] or client.connector_id)
+        records = gather(scoped, params, entry["working_environment_ids"])
+        for record in records:
+            record.update(account_id=scoped.account_id, connector_id=scoped.connector_id)
+        return records
+
+    return [record for records in map_concurrently(one, params["fleet"]) for record in records]
+
+
 def main():
-    module = create_module(ARGUMENT_SPEC)
+    module = create_module(ARGUMENT_SPEC, mutually_exclusive=[("fleet", "working_environment_ids")])
+    params = module.params
     try:
-        records = gather(new_client(module), module.params)
+        client = new_client(module)
+        records = gather_fleet(client, params) if params["fleet"] is not None else \
+            gather(client, params, params["working_environment_ids"])
     except BlueXPError as exc:
         module.fail_json(**exc.to_result())
+    asked = [we_id for entry in params["fleet"] or [] for we_id in entry["working_environment_ids"]] \
+        if params["fleet"] is not None else params["working_environment_ids"] or []
     found = {record["id"] for record in records}
-    missing = [we_id for we_id in dict.fromkeys(module.params["working_environment_ids"] or []) if we_id not in found]
+    missing = [we_id for we_id in dict.fromkeys(asked) if we_id not in found]
     module.exit_json(changed=False, working_environments=records,
-                     **({"missing_working_environment_ids": missing} if module.params["ignore_missing"] else {}))
+                     **({"missing_working_environment_ids": missing} if params["ignore_missing"] else {}))
 
 
 if __name__ == "__main__":

@@ -19,16 +19,15 @@ def host(we_id, account="acc-1", connector="conn-1", **extra):
 def test_one_group_per_account_and_connector_in_the_order_of_their_first_host():
     hosts = [host("we-1"), host("we-2", connector="conn-2"), host("we-3"), host("we-4", account="acc-2")]
     assert fleet_groups(hosts) == [
-        {"account_id": "acc-1", "connector_id": "conn-1", "working_environment_ids": ["we-1", "we-3"], "job_ids": []},
-        {"account_id": "acc-1", "connector_id": "conn-2", "working_environment_ids": ["we-2"], "job_ids": []},
-        {"account_id": "acc-2", "connector_id": "conn-1", "working_environment_ids": ["we-4"], "job_ids": []},
+        {"account_id": "acc-1", "connector_id": "conn-1", "working_environment_ids": ["we-1", "we-3"]},
+        {"account_id": "acc-1", "connector_id": "conn-2", "working_environment_ids": ["we-2"]},
+        {"account_id": "acc-2", "connector_id": "conn-1", "working_environment_ids": ["we-4"]},
     ]
 
 
 def test_hosts_without_a_working_environment_are_left_out_and_missing_ids_are_null():
     hosts = [{"inventory_hostname": "localhost"}, {"bluexp_id": "we-1"}]
-    assert fleet_groups(hosts) == [{"account_id": None, "connector_id": None, "working_environment_ids": ["we-1"],
-                                    "job_ids": []}]
+    assert fleet_groups(hosts) == [{"account_id": None, "connector_id": None, "working_environment_ids": ["we-1"]}]
 
 
 def test_jobs_of_a_registered_result_are_gathered_and_groups_without_jobs_dropped():

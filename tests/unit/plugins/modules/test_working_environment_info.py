@@ -339,3 +339,30 @@ def test_end_to_end_over_the_real_http_stack(monkeypatch, retry_policy):
     assert api_request.headers["User-Agent"].startswith("bluexp.cloud_backup/")
     assert result["working_environments"][0]["backup"]["enabled"] is True
     assert_no_secret(result)
+
+
+@pytest.mark.emulator(fleet_size=6, connectors=2)
+def test_fleet_reads_each_connector_through_its_own_agent_with_one_token(emulator):
+    """Each entry is read through its own Connector; records say which; one token serves all."""
+    # Given as the Connector's client ID; read back as the x-agent-id the requests carried.
+    agents = {c["client_id"]: c["x-agent-id"] for c in emulator.account["connectors"]}
+    of_agent = {agent: client for client, agent in agents.items()}
+    by_connector = {}
+    for record in emulator.working_environments():
+        client_id = record["connector_id"] if record["connector_id"] in agents else of_agent[record["connector_id"]]
+        by_connector.setdefault(client_id, []).append(record["id"])
+    assert len(by_connector) == 2
+    entries = [{"account_id": emulator.account_id, "connector_id": connector, "working_environment_ids": ids}
+               for connector, ids in by_connector.items()]
+    emulator.clear_requests()
+    result = emulator.run_ok(MODULE, fleet=entries + [{"working_environment_ids": []}], details=["volumes"])
+    got = {(r["id"], r["connector_id"]) for r in result["working_environments"]}
+    assert got == {(we_id, agents[connector]) for connector, ids in by_connector.items() for we_id in ids}
+    assert {r["account_id"] for r in result["working_environments"]} == {emulator.account_id}
+    assert len(result["working_environments"]) == len(emulator.working_environments())
+    assert not any("token" in path for _, path in emulator.calls())
+
+
+def test_an_empty_fleet_reads_nothing(emulator):
+    assert emulator.run_ok(MODULE, fleet=[])["working_environments"] == []
+    assert emulator.calls() == []
