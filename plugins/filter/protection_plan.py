@@ -12,18 +12,18 @@ version_added: 0.1.0
 description:
   - Takes a working environment as M(bluexp.cloud_backup.working_environment_info) returns it (with its backup
     status and O(bluexp.cloud_backup.working_environment_info#module:details=volumes)) and the protection it is
-    held to, and says which writes are needed: activating or changing backup and recovery, which declared
-    policies to converge, which volumes to protect, pause, resume or move to the policy.
+    held to, and says which writes are needed (activating or changing backup and recovery, which declared
+    policies to converge, which volumes to protect, pause, resume or move to the policy).
   - It applies the rules of M(bluexp.cloud_backup.backup_activation), M(bluexp.cloud_backup.backup_policy) and
-    M(bluexp.cloud_backup.volume_backup) (the same code), so a host whose plan is empty can skip those modules:
-    they would report no change.
+    M(bluexp.cloud_backup.volume_backup) (the same code), so a host whose plan is empty can skip those modules,
+    which would report no change.
   - What the read cannot show is left to the modules, never guessed as unchanged. A declared policy is known
     from O(bluexp.cloud_backup.working_environment_info#module:details=backup_policies) when that was read, or
     else from the working environment's default policy in its backup status and from the policy each backed-up
     volume reports with its rules; any other policy is listed for M(bluexp.cloud_backup.backup_policy) to
     converge. A volume whose plan is an error (for example pausing a
     volume that is not protected) is listed, so that the module reports the error.
-  - The M(bluexp.cloud_backup.protect) role uses it after reading the fleet once.
+  - The C(bluexp.cloud_backup.protect) role uses it after reading the fleet once.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 positional: _input
@@ -70,7 +70,7 @@ options:
     elements: str
     default: []
   skip_unsupported:
-    description: Leave out volumes BlueXP cannot back up (SnapLock, data-protection), as M(bluexp.cloud_backup.protect) does.
+    description: Leave out volumes BlueXP cannot back up (SnapLock, data-protection), as the C(bluexp.cloud_backup.protect) role does.
     type: bool
     default: true
   volume_state:

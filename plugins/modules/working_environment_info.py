@@ -34,7 +34,7 @@ options:
   fleet:
     description:
       - Read several accounts and Connectors (Console agents) in one run, side by side over one connection pool
-        and with one token: one entry per account and Connector with the IDs of its working environments, as the
+        and with one token. One entry per account and Connector with the IDs of its working environments, as the
         P(bluexp.cloud_backup.fleet_groups#filter) filter makes them from a play's inventory hosts.
       - A working environment is served only through its own Connector, so each entry is read through its own.
         An entry without C(account_id) or C(connector_id) uses the module's own (options or discovery).
@@ -59,7 +59,7 @@ options:
       - Return the working environments of O(working_environment_ids) that exist and list the others in
         RV(missing_working_environment_ids), instead of failing.
       - For a fleet-wide read on behalf of many hosts, where one host whose working environment is gone should fail
-        alone (the M(bluexp.cloud_backup.protect) role reads the fleet this way).
+        alone (the C(bluexp.cloud_backup.protect) role reads the fleet this way).
     type: bool
     default: false
   names:
