@@ -122,3 +122,31 @@ def test_shipped_playbooks_discover_nothing_on_inventory_hosts(bluexp_emulator, 
     assert all(we["backup_enabled"] for we in cloud)
     # One token exchange per play; the inventory's was the warm-up's.
     assert bluexp_emulator.counters()["token_exchanges"] == 1 + 3
+
+
+def test_protect_rerun_reads_the_fleet_once_and_writes_nothing(bluexp_emulator, fleet, collections_path, run_playbook,
+                                                               tmp_path):
+    """A converged fleet over several accounts and Connectors: the rerun is one fleet-wide read (two calls per
+    working environment, two listings per Connector), no write, no per-host module run, and every host ok."""
+    _state, source, env = fleet
+    run_inventory(collections_path, tmp_path, env, "-i", str(source), "--graph")  # warms the cache
+    first = run_playbook(REPO / "playbooks" / "protect_fleet.yml", "-i", str(source), "--forks", "6", env=env)
+    assert first.rc == 0, first.output[-6000:]
+    bluexp_emulator.control("DELETE", "/requests")
+
+    rerun = run_playbook(REPO / "playbooks" / "protect_fleet.yml", "-i", str(source), "--forks", "6", env=env)
+    assert rerun.rc == 0, rerun.output[-6000:]
+    assert "changed=1" not in rerun.output and "changed=0" in rerun.output
+    calls = [entry for entry in bluexp_emulator.requests() if entry["path"].startswith("/account/")]
+    assert [entry for entry in calls if entry["method"] != "GET"] == []
+    hosts = {line.split()[0] for line in rerun.output.splitlines() if " ok=" in line}
+    volumes = [entry for entry in calls if entry["path"].endswith("/volume")]
+    others = [entry for entry in calls if entry not in volumes]
+    connectors = {entry["headers"]["x-agent-id"] for entry in calls}
+    print("rerun: {0} requests for {1} hosts over {2} Connectors".format(len(calls), len(hosts), len(connectors)))
+    # Each host's volumes (the ONTAP list and the backup list), and per Connector the listing and the
+    # backup status of its working environments (or, for a Connector of one, those two read by ID).
+    assert len(volumes) == 2 * len(hosts)
+    assert len(others) == 2 * len(connectors)
+    # No host ran a module of its own: no policy, job or single backup volume was read.
+    assert not [entry for entry in calls if "/backup-policy" in entry["path"] or "/job" in entry["path"]]
