@@ -38,15 +38,15 @@ RATIOS = [("uri1", "collection / uri tuned"), ("uri10", "collection / uri delay 
 # 3 s jobs: (fixed, per working environment) by workload, variant kind and phase. The uri playbook
 # polling every 10 s waits about 10 s per job and host, forks side by side.
 #
-# The fixed parts come from a 10-working-environment run; the per-WE parts are a model, not a
-# measurement: about 0.13 s per module run per host (10 forks on 2 cores), collection modules
-# heavier than uri or ping, and, when polling every 10 s, about 10 s per job and host, 10 hosts at
-# a time.
+# The fixed parts come from a 10-working-environment run; the per-WE parts are a model checked
+# against a 40-working-environment protect run (ping floor and collection): about 0.13 s per
+# module run per host (10 forks on 2 cores), collection modules heavier than uri or ping, and,
+# when polling every 10 s, about 10 s per job and host, 10 hosts at a time.
 ESTIMATE: dict[tuple[str, str, str], tuple[float, float]] = {
-    ("protect", "collection", "converge"): (16, 1.6), ("protect", "collection", "rerun"): (4, 1.0),
+    ("protect", "collection", "converge"): (16, 1.9), ("protect", "collection", "rerun"): (4, 1.0),
     ("protect", "uri10", "converge"): (30, 3.0), ("protect", "uri10", "rerun"): (12, 0.5),
     ("protect", "uri1", "converge"): (14, 2.2), ("protect", "uri1", "rerun"): (12, 0.5),
-    ("protect", "floor", "converge"): (8, 1.3), ("protect", "floor", "rerun"): (8, 1.3),
+    ("protect", "floor", "converge"): (8, 1.6), ("protect", "floor", "rerun"): (8, 1.6),
     ("report", "collection", "converge"): (9, 0.4), ("report", "collection", "rerun"): (9, 0.4),
     ("report", "uri10", "converge"): (10, 0.6), ("report", "uri10", "rerun"): (10, 0.6),
     ("report", "uri1", "converge"): (10, 0.6), ("report", "uri1", "rerun"): (10, 0.6),
