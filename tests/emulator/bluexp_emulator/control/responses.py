@@ -219,13 +219,18 @@ def clear_requests(emulator: Emulator, request: Request) -> Response:
     return json_response({"deleted": emulator.requests.clear()})
 
 
+def _counters(emulator: Emulator) -> dict[str, Any]:
+    return {**emulator.requests.counters(), "job_end_to_seen_s": emulator.jobs.end_to_seen()}
+
+
 def get_counters(emulator: Emulator, request: Request) -> Response:
-    return json_response(emulator.requests.counters())
+    return json_response(_counters(emulator))
 
 
 def clear_counters(emulator: Emulator, request: Request) -> Response:
     emulator.requests.clear_counters()
-    return json_response(emulator.requests.counters())
+    emulator.jobs.clear_end_to_seen()
+    return json_response(_counters(emulator))
 
 
 def get_clock(emulator: Emulator, request: Request) -> Response:

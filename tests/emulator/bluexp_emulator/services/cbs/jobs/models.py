@@ -90,6 +90,13 @@ class Job:
     forced_failures: dict[str, str] = field(default_factory=dict)
     final_status: str | None = None
     final_error: str = ""
+    # Emulator time of the first API answer that showed the job final (see JobsBackend.observe).
+    seen_final_at: float | None = None
+
+    @property
+    def ends_at(self) -> float:
+        """When the job's time is up: its terminal state is due from then on."""
+        return self.created_at + self.duration
 
     def phase(self, now: float) -> str:
         """Status by elapsed time alone (terminal only once the duration is over)."""
@@ -235,6 +242,7 @@ class JobsBackend:
         self._jobs: dict[str, Job] = {}
         self._faults: list[JobFault] = []
         self._fault_ids = itertools.count(1)
+        self._end_to_seen: list[float] = []
         self._lock = threading.RLock()
 
     def default_duration(self) -> float:
@@ -246,6 +254,7 @@ class JobsBackend:
             self._jobs.clear()
             self.clear_faults()
             self._fault_ids = itertools.count(1)
+            self._end_to_seen = []
 
     # -- job faults ----------------------------------------------------------------------
     def add_fault(self, payload: Any) -> JobFault:
@@ -322,7 +331,10 @@ class JobsBackend:
                     break
                 self._apply_fault(job, fault)
             self._jobs[job.id] = job
-            self._settle_due(job, self.clock.now())
+            now = self.clock.now()
+            self._settle_due(job, now)
+            if job.final_status is not None:
+                job.seen_final_at = now  # over when made (seeded history): nobody waited for it, never counted
             return job
 
     @staticmethod
@@ -374,6 +386,26 @@ class JobsBackend:
         if job is None or job.account_id != account_id:
             raise NotFound(f"Job {job_id} not found")
         return job
+
+    # -- how soon clients see a job end ------------------------------------------------------
+    def observe(self, job: Job) -> None:
+        """An API answer (a GET) is about to show this job: the first time it shows it final, record
+        how long after the job's end that was, in emulator seconds. A client polling a job learns
+        of its end only then, so this measures the client's polling, not the job."""
+        with self._lock:
+            if job.final_status is None or job.seen_final_at is not None:
+                return
+            job.seen_final_at = self.clock.now()
+            self._end_to_seen.append(round(max(0.0, job.seen_final_at - job.ends_at), 3))
+
+    def end_to_seen(self) -> list[float]:
+        """Seconds from each job's end to the first answer that showed it final, in the order seen."""
+        with self._lock:
+            return list(self._end_to_seen)
+
+    def clear_end_to_seen(self) -> None:
+        with self._lock:
+            self._end_to_seen = []
 
     def all_jobs(self) -> list[Job]:
         with self._lock:

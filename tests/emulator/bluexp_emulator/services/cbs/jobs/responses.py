@@ -19,6 +19,8 @@ def list_jobs(emulator: Emulator, request: Request) -> Response:
     jobs = emulator.jobs.list_jobs(account, type=query_str(request, "type"), status=query_str(request, "status"))
     # A Connector knows the jobs of its own working environments.
     jobs = [job for job in jobs if emulator.working_environments.serves_id(account, job.working_environment_id)]
+    for job in jobs:
+        emulator.jobs.observe(job)
     now = emulator.clock.now()
     return json_response({"job": [job.to_dict(now) for job in jobs]})
 
@@ -28,5 +30,6 @@ def get_job(emulator: Emulator, request: Request) -> Response:
     job = emulator.jobs.get_job(account, request.params["jobId"])
     if not emulator.working_environments.serves_id(account, job.working_environment_id):
         raise NotFound(f"Job {job.id} not found")
+    emulator.jobs.observe(job)
     # The API answers with an array even for one id.
     return json_response({"job": [job.to_dict(emulator.clock.now())]})

@@ -100,5 +100,7 @@ def restore_v3(emulator: Emulator, request: Request) -> Response:
 
 def restore_status(emulator: Emulator, request: Request) -> Response:
     jobs = emulator.restore.list_restore_jobs(request.params["accountId"])
+    for job in jobs:
+        emulator.jobs.observe(job)
     now = emulator.clock.now()
     return json_response({"job": [restore_status_dict(job, now) for job in jobs]})

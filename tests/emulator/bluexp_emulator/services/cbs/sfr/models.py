@@ -137,6 +137,12 @@ class SfrBackend:
         job = self.jobs.get_job(account_id, explore.job_id)
         return FAILED if job.final_status == jobs.FAILED else IN_PROGRESS
 
+    def explore_job(self, account_id: str, volume_id: str) -> Job | None:
+        """The volume's latest explore job, if one was started."""
+        _we, volume = self._volume(account_id, volume_id, None)
+        explore = self._explores.get((account_id, volume.file_system_id))
+        return None if explore is None else self.jobs.get_job(account_id, explore.job_id)
+
     def list_directory(self, account_id: str, volume_id: str, snapshot_id: str, path: str | None,
                        we_id: str | None = None, filters: ListFilters | None = None) -> list[tuple[str, Entry]]:
         """A directory of a backup, as (path, entry), in listing order."""

@@ -10,7 +10,7 @@ from bluexp_emulator.core.errors import BadRequest
 from bluexp_emulator.core.http import Request, Response, json_response
 from bluexp_emulator.core.params import query_str
 from bluexp_emulator.services.cbs.filetree import Entry
-from bluexp_emulator.services.cbs.sfr.models import DEFAULT_PAGE_LIMIT, ListFilters, page_of
+from bluexp_emulator.services.cbs.sfr.models import DEFAULT_PAGE_LIMIT, FAILED, READY, ListFilters, page_of
 
 if TYPE_CHECKING:
     from bluexp_emulator.emulator import Emulator
@@ -52,7 +52,12 @@ def start_we(emulator: Emulator, request: Request) -> Response:
 
 
 def status(emulator: Emulator, request: Request) -> Response:
-    return json_response({"status": emulator.sfr.status(request.params["accountId"], request.params["volumeId"])})
+    account, volume = request.params["accountId"], request.params["volumeId"]
+    answer = emulator.sfr.status(account, volume)
+    job = emulator.sfr.explore_job(account, volume)
+    if job is not None and answer in (READY, FAILED):
+        emulator.jobs.observe(job)  # how a client sees the explore job end
+    return json_response({"status": answer})
 
 
 def _backup(request: Request) -> tuple[str, str, str]:
