@@ -189,6 +189,7 @@ class Run:
 
     def metric(self, name: str) -> float | None:
         seen = self.counters.get("job_end_to_seen_s") or []
+        waited = self.counters.get("job_end_to_seen_waited_s") or []
         values: dict[str, float | None] = {
             "wall_s": self.wall_s,
             "requests": self.counters["requests"],
@@ -204,6 +205,7 @@ class Run:
             "discovery_by_modules": self.discovery_by_modules,
             "job_polls": self.routes(JOB_POLL_ROUTES.__contains__),
             "end_to_seen_s": statistics.median(seen) if seen else None,
+            "end_to_seen_waited_s": statistics.median(waited) if waited else None,
             "restores": self.routes(RESTORE_ROUTES.__contains__),
             "peak_rss_mib": self.peak_rss_kib / 1024,
         }

@@ -28,6 +28,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("discovery_by_modules", "discovery by modules", "{:.0f}"),
     ("job_polls", "job polls", "{:.0f}"),
     ("end_to_seen_s", "job end → seen (s)", "{:.2f}"),
+    ("end_to_seen_waited_s", "… if polled while running (s)", "{:.2f}"),
     ("peak_rss_mib", "peak memory (MiB)", "{:.0f}"),
 ]
 RESTORE_COLUMN = ("restores", "restores started", "{:.0f}")
@@ -106,8 +107,8 @@ def group(runs: list[Any], workload: str, size: int, phase: str, variant: str) -
 def median_of(runs: list[Any], metric: str) -> float | None:
     """Median over the successful runs; job end → seen pools every job of every run."""
     ok = [r for r in runs if r.ok]
-    if metric == "end_to_seen_s":
-        return _median([value for r in ok for value in r.counters.get("job_end_to_seen_s") or []])
+    if metric in ("end_to_seen_s", "end_to_seen_waited_s"):
+        return _median([value for r in ok for value in r.counters.get("job_" + metric) or []])
     return _median(r.metric(metric) for r in ok)
 
 
@@ -224,9 +225,15 @@ def goals(runs: list[Any], sizes: list[int], plays: dict[str, int]) -> list[tupl
         several = excess and any(plays[w] > 1 for w in most)
         rows.append((label, text, verdict(excess, lambda v: v <= 0) + (", counting one per play" if several else "")))
     text, values = _per_size(sizes, lambda s: median_of(group(runs, "protect", s, "converge", "collection")
-                                                        + group(runs, "restore", s, "converge", "collection"), "end_to_seen_s"), "{:.2f} s")
-    rows.append(("Median time from a job's end to the module's return: at most 0.5 s (measured: to the first poll that "
-                 "saw it final, protect and restore converges)", text, verdict(values, lambda v: v <= 0.5)))
+                                                        + group(runs, "restore", s, "converge", "collection"),
+                                                        "end_to_seen_waited_s"), "{:.2f} s")
+    every, _ = _per_size(sizes, lambda s: median_of(group(runs, "protect", s, "converge", "collection")
+                                                    + group(runs, "restore", s, "converge", "collection"),
+                                                    "end_to_seen_s"), "{:.2f} s")
+    rows.append(("Median time from a job's end to the module's return: at most 0.5 s (measured: from the end of a "
+                 "job that was being polled to the first poll that saw it final, protect and restore converges; "
+                 "over every job, including those first asked about after their end: " + every + ")",
+                 text, verdict(values, lambda v: v <= 0.5)))
     return rows
 
 

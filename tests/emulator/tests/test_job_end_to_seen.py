@@ -61,3 +61,20 @@ def test_clearing_the_counters_or_resetting_forgets_them(client: Client) -> None
     assert _end_to_seen(client) == [1.0]
     client.handle.reset()
     assert _end_to_seen(client) == []
+
+
+def _waited(client: Client) -> list[float]:
+    return client.handle.counters()["job_end_to_seen_waited_s"]  # type: ignore[no-any-return]
+
+
+def test_only_jobs_seen_running_count_as_waited_for(client: Client) -> None:
+    """A job first asked about after its end says how late the flow asked, not how the client polls."""
+    polled = client.handle.control("POST", "jobs", {"duration_s": 4})
+    late = client.handle.control("POST", "jobs", {"duration_s": 1})
+    client.handle.clock.advance(3)
+    client.cbs(f"/api/v1/job/{polled['id']}")
+    client.handle.clock.advance(1.25)
+    client.cbs(f"/api/v1/job/{polled['id']}")
+    client.cbs(f"/api/v1/job/{late['id']}")
+    assert sorted(_end_to_seen(client)) == [0.25, 3.25]
+    assert _waited(client) == [0.25]

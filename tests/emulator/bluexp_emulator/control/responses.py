@@ -220,7 +220,8 @@ def clear_requests(emulator: Emulator, request: Request) -> Response:
 
 
 def _counters(emulator: Emulator) -> dict[str, Any]:
-    return {**emulator.requests.counters(), "job_end_to_seen_s": emulator.jobs.end_to_seen()}
+    return {**emulator.requests.counters(), "job_end_to_seen_s": emulator.jobs.end_to_seen(),
+            "job_end_to_seen_waited_s": emulator.jobs.end_to_seen_waited()}
 
 
 def get_counters(emulator: Emulator, request: Request) -> Response:

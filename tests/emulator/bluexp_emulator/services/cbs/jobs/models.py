@@ -92,6 +92,8 @@ class Job:
     final_error: str = ""
     # Emulator time of the first API answer that showed the job final (see JobsBackend.observe).
     seen_final_at: float | None = None
+    # Whether an answer showed the job still running: someone was waiting for it before its end.
+    seen_running: bool = False
 
     @property
     def ends_at(self) -> float:
@@ -243,6 +245,7 @@ class JobsBackend:
         self._faults: list[JobFault] = []
         self._fault_ids = itertools.count(1)
         self._end_to_seen: list[float] = []
+        self._end_to_seen_waited: list[float] = []
         self._lock = threading.RLock()
 
     def default_duration(self) -> float:
@@ -255,6 +258,7 @@ class JobsBackend:
             self.clear_faults()
             self._fault_ids = itertools.count(1)
             self._end_to_seen = []
+            self._end_to_seen_waited = []
 
     # -- job faults ----------------------------------------------------------------------
     def add_fault(self, payload: Any) -> JobFault:
@@ -393,19 +397,33 @@ class JobsBackend:
         how long after the job's end that was, in emulator seconds. A client polling a job learns
         of its end only then, so this measures the client's polling, not the job."""
         with self._lock:
-            if job.final_status is None or job.seen_final_at is not None:
+            if job.final_status is None:
+                job.seen_running = True
+                return
+            if job.seen_final_at is not None:
                 return
             job.seen_final_at = self.clock.now()
-            self._end_to_seen.append(round(max(0.0, job.seen_final_at - job.ends_at), 3))
+            lag = round(max(0.0, job.seen_final_at - job.ends_at), 3)
+            self._end_to_seen.append(lag)
+            if job.seen_running:
+                self._end_to_seen_waited.append(lag)
 
     def end_to_seen(self) -> list[float]:
         """Seconds from each job's end to the first answer that showed it final, in the order seen."""
         with self._lock:
             return list(self._end_to_seen)
 
+    def end_to_seen_waited(self) -> list[float]:
+        """The same, only for jobs an answer had shown still running: the lag of a client that was
+        already polling when the job ended (a job first asked about after its end adds how late it
+        was asked, which is the flow's doing, not the polling's)."""
+        with self._lock:
+            return list(self._end_to_seen_waited)
+
     def clear_end_to_seen(self) -> None:
         with self._lock:
             self._end_to_seen = []
+            self._end_to_seen_waited = []
 
     def all_jobs(self) -> list[Job]:
         with self._lock:
