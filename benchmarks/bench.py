@@ -182,6 +182,8 @@ class Run:
     max_on_one_we: int | None
     discovery_by_modules: int
     fingerprint: str = ""
+    # The working environments the play works on (the divisor of requests_per_we).
+    acted_on: int = 0
 
     @property
     def ok(self) -> bool:
@@ -338,6 +340,7 @@ class Bench:
         run = Run(workload=workload.name, size=fleet.size, variant=variant.name, phase=phase, round=round_, wall_s=wall, rc=rc,
                   peak_rss_kib=rss, counters=counters,
                   requests_per_we=(counters["requests"] - inventory_requests) / max(1, fleet.acted_on[workload.name]),
+                  acted_on=fleet.acted_on[workload.name],
                   max_on_one_we=self.max_on_one_we(counters),
                   discovery_by_modules=sum(counters["by_route"].get(r, 0) for r in DISCOVERY_ROUTES) - inventory_discovery)
         if phase == "converge" and variant.changes_state:
@@ -448,7 +451,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     parser.add_argument("--results", type=Path, default=REPO / "tests" / "output" / "bench" / "results.json",
                         help="where the raw figures of every run go (JSON)")
-    parser.add_argument("--render", type=Path, metavar="RESULTS", help="make the page again from saved results, run nothing")
+    parser.add_argument("--render", type=Path, nargs="+", metavar="RESULTS",
+                        help="make the page again from saved results, run nothing; several files make one page "
+                             "(for example a small matrix and a large fleet run apart)")
     parser.add_argument("--keep-logs", action="store_true", help="keep the working directory with every run's output")
     parser.add_argument("--estimate", action="store_true", help="print how long the matrix would take, and stop")
     args = parser.parse_args(argv)
@@ -500,10 +505,31 @@ def save_results(path: Path, args: argparse.Namespace, bench: Bench, fleets: lis
         "elapsed_s": time.time() - bench.started, "load": load}, indent=1), encoding="utf-8")
 
 
+def merged(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several saved results as one: their runs and fleets together, the commands one after the other."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    args = dict(first["args"])
+    args["command"] = "\n".join(r["args"]["command"] for r in results)
+    for key in ("workloads", "variants"):
+        args[key] = list(dict.fromkeys(item for r in results for item in r["args"][key]))
+    args["sizes"] = sorted({size for r in results for size in r["args"]["sizes"]})
+    args["converge_rounds"] = max(r["args"]["converge_rounds"] for r in results)
+    args["rerun_rounds"] = max(r["args"]["rerun_rounds"] for r in results)
+    fleets = {fleet["size"]: fleet for r in results for fleet in r["fleets"]}
+    return {"args": args, "runs": [run for r in results for run in r["runs"]],
+            "fleets": [fleets[size] for size in sorted(fleets)], "notes": [n for r in results for n in r["notes"]],
+            "floor_tasks": {k: v for r in results for k, v in r["floor_tasks"].items()},
+            "elapsed_s": sum(r["elapsed_s"] for r in results), "load": first["load"]}
+
+
 def render(results: dict[str, Any], output: Path | None) -> str:
     """The page from saved results; written to OUTPUT unless None."""
-    text = bench_tables.render(argparse.Namespace(**results["args"]), [Run(**run) for run in results["runs"]],
-                               [Fleet(**fleet) for fleet in results["fleets"]], results["notes"], results["floor_tasks"],
+    fleets = [Fleet(**fleet) for fleet in results["fleets"]]
+    acted_on = {(fleet.size, workload): count for fleet in fleets for workload, count in fleet.acted_on.items()}
+    runs = [Run(**dict({"acted_on": acted_on.get((run["size"], run["workload"]), 0)}, **run)) for run in results["runs"]]
+    text = bench_tables.render(argparse.Namespace(**results["args"]), runs, fleets, results["notes"], results["floor_tasks"],
                                results["elapsed_s"], {name: variant.label for name, variant in VARIANTS.items()},
                                tuple(results["load"]), {name: len(w.collection_playbooks) for name, w in WORKLOADS.items()})
     print("\n" + text)
@@ -517,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     output = None if args.no_write else args.output
     if args.render:
-        render(json.loads(args.render.read_text(encoding="utf-8")), output)
+        render(merged([json.loads(path.read_text(encoding="utf-8")) for path in args.render]), output)
         return 0
     print(bench_tables.estimate_text(args), flush=True)
     if args.estimate:

@@ -10,6 +10,7 @@ import os
 import platform
 import statistics
 import time
+from pathlib import Path
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -201,14 +202,28 @@ def goals(runs: list[Any], sizes: list[int], plays: dict[str, int]) -> list[tupl
     rows.append(("Protect rerun: at most 0.5x the uri rerun's wall time", text, verdict(values, lambda v: v <= 0.5)))
     text, values = _per_size(sizes, against("protect", "rerun", "wall_s", "floor"), "{:.2f}x")
     rows.append(("Protect rerun: below the ping floor of the uri playbook's task count", text, verdict(values, lambda v: v < 1)))
+    def marginal(workload: str, phase: str) -> str:
+        """Requests per additional working environment between the smallest and the largest fleet: the cost
+        that grows with the fleet, without what a run pays once (token, listings per Connector)."""
+        points = []
+        for size in (min(sizes), max(sizes)) if len(sizes) > 1 else ():
+            chosen = [r for r in group(runs, workload, size, phase, "collection") if r.ok and r.acted_on]
+            if chosen:
+                points.append((chosen[0].acted_on, _median(r.requests_per_we * r.acted_on for r in chosen)))
+        if len(points) < 2 or points[1][0] == points[0][0]:
+            return ""
+        (a1, r1), (a2, r2) = points
+        return f"; {(r2 - r1) / (a2 - a1):.2f} per additional working environment from {min(sizes)} to {max(sizes)}"
+
     for workload in ("protect", "report"):
         text, values = _per_size(sizes, of_collection(workload, "rerun", "requests_per_we"), "{:.2f}")
         rows.append((f"Requests per working environment, {workload} rerun: at most 2, constant from the smallest to the largest fleet",
-                     text, verdict(values, lambda v: v <= 2) + constancy(values)))
+                     text + marginal(workload, "rerun"), verdict(values, lambda v: v <= 2) + constancy(values)))
     text, values = _per_size(sizes, against("protect", "converge", "requests_per_we", "uri1"), "{:.2f}x")
     absolute, absolute_values = _per_size(sizes, of_collection("protect", "converge", "requests_per_we"), "{:.2f}")
     rows.append(("Requests per working environment, protect converge: at most the uri playbook's, constant",
-                 f"{text} of the uri playbook's ({absolute} per WE)", verdict(values, lambda v: v <= 1) + constancy(absolute_values)))
+                 f"{text} of the uri playbook's ({absolute} per WE{marginal('protect', 'converge')})",
+                 verdict(values, lambda v: v <= 1) + constancy(absolute_values)))
     collection = [r for r in runs if r.variant == "collection" and r.ok]
     warm = [r for r in runs if r.variant == "warm" and r.ok]
     discovery = [r.discovery_by_modules for r in collection + warm]
@@ -269,6 +284,10 @@ def _versions() -> str:
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, ansible-core {ansible_version}"
 
 
+# What the figures mean, the goals missed and why: written by hand, kept beside the script.
+READING = Path(__file__).resolve().parent / "reading.md"
+
+
 def render(args: argparse.Namespace, runs: list[Any], fleets: list[Any], notes: list[str], floor_tasks: dict[str, int],
            elapsed_s: float, labels: dict[str, str], load: tuple[float, ...], plays: dict[str, int]) -> str:
     """The whole page; LABELS names the variants, LOAD is the load average when the bench started, PLAYS counts
@@ -296,6 +315,8 @@ def render(args: argparse.Namespace, runs: list[Any], fleets: list[Any], notes: 
         "## Goals",
         "",
         goals_table(runs, sizes, plays),
+        "",
+        READING.read_text(encoding="utf-8").rstrip() if READING.exists() else "",
         "",
         "## Findings",
         "",
