@@ -150,3 +150,27 @@ def test_protect_rerun_reads_the_fleet_once_and_writes_nothing(bluexp_emulator, 
     assert len(others) == 2 * len(connectors)
     # No host ran a module of its own: no policy, job or single backup volume was read.
     assert not [entry for entry in calls if "/backup-policy" in entry["path"] or "/job" in entry["path"]]
+
+
+def test_a_failed_job_fails_its_host_alone(bluexp_emulator, fleet, run_playbook):
+    """The jobs of the fleet are waited for together, but a job that fails fails the host that started it, with the
+    job's error, and stops that host's further writes; the other hosts converge."""
+    state, source, env = fleet
+    cloud = [we for account in state["accounts"] for we in account["working_environments"] if we["provider"] != "ONPREM"]
+    inactive = [we for we in cloud if not we["backup_enabled"]]
+    assert inactive, "the seeded fleet needs a cloud working environment without backup"
+    victim = inactive[0]
+    bluexp_emulator.add_job_fault(working_environment_id=victim["id"], error="bucket quota exceeded")
+
+    run = run_playbook(REPO / "playbooks" / "protect_fleet.yml", "-i", str(source), "--forks", "6", env=env)
+    assert run.rc == 2, run.output[-6000:]
+    recap = {line.split()[0]: line for line in run.output.splitlines() if " ok=" in line and " failed=" in line}
+    failed = {host for host, line in recap.items() if " failed=0" not in line}
+    assert len(failed) == 1 and next(iter(failed)).startswith(victim["name"]), recap
+    assert "Protecting {0} failed".format(victim["name"]) in run.output
+    assert "bucket quota exceeded" in run.output
+    after = {we["id"]: we for account in bluexp_emulator.state()["accounts"] for we in account["working_environments"]}
+    assert after[victim["id"]]["protected_volumes"] == 0, "no volume write after the failed activation"
+    others = [we for we in cloud if we["id"] != victim["id"]]
+    assert all(after[we["id"]]["backup_enabled"] for we in others)
+    assert sum(after[we["id"]]["protected_volumes"] for we in others) > sum(we["protected_volumes"] for we in others)
