@@ -25,7 +25,7 @@ PLAY = """
   gather_facts: false
   module_defaults:
     group/bluexp.cloud_backup.cloud_backup:
-      token: "{{ bluexp_token }}"
+      token: "{{ bluexp_token | default(omit) }}"
   pre_tasks:
     - name: One access token for the whole play
       ansible.builtin.set_fact:
