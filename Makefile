@@ -6,9 +6,10 @@
 #   make bench   measure the playbooks against an ansible.builtin.uri baseline (docs/performance.md)
 #   make help    list all targets
 #
-# Virtualenvs: .venv (ansible-core 2.19, $(PYTHON), requirements-dev.txt, with nox) and, when a
-# Python 3.13 or 3.12 is found, .venv-2.21 (ansible-core 2.21, tests/utils/requirements-core-2.21.txt;
-# made by the setup stage).
+# Virtualenvs: .venv (ansible-core 2.19, $(PYTHON), requirements-dev.txt, with nox); .venv-2.16
+# (ansible-core 2.16, Python 3.11, tests/utils/requirements-core-2.16.txt) and, when a Python 3.13 or
+# 3.12 is found, .venv-2.21 (ansible-core 2.21, tests/utils/requirements-core-2.21.txt), both made by
+# the setup stage.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -39,7 +40,7 @@ help:
 	@echo "make demo            run playbooks/demo.yml against a local BlueXP emulator"
 	@echo
 	@echo "make STAGE           one stage (= .venv/bin/nox -s STAGE), e.g. make e2e ARGS='-k inventory'"
-	@echo "  setup              .venv (make venv), .venv-2.21 when Python 3.12/3.13 exists, get-pip stand-in"
+	@echo "  setup              .venv (make venv), .venv-2.16, .venv-2.21 when Python 3.12/3.13 exists, get-pip stand-in"
 	@echo "  changelog-lint     antsibull-changelog lint"
 	@echo "  build              build the collection tarball into build/, install it, ansible-doc from it"
 	@echo "  docs-lint          antsibull-docs lint-collection-docs --plugin-docs; docs/reference up to date"
@@ -51,7 +52,7 @@ help:
 	@echo "  emulator-tests     the emulator's own tests"
 	@echo "  integration        ansible-test integration against the emulator (2.19 and 2.21 at once)"
 	@echo "  contract           the requests integration sent, against the published spec"
-	@echo "  e2e                ansible-playbook end-to-end tests against the emulator"
+	@echo "  e2e                ansible-playbook end-to-end tests against the emulator (2.19; every_core ones on 2.16, 2.21)"
 	@echo "make docs            regenerate docs/reference (antsibull-docs) and CHANGELOG.rst"
 	@echo "make sanity-2.21     ansible-test sanity of ansible-core 2.21"
 	@echo "make lock            refresh the pinned blocks of the requirement files"
@@ -60,7 +61,8 @@ help:
 	@echo "make clean           remove build and test output; make distclean also removes the venvs"
 	@echo
 	@echo "Variables: PYTHON (default python3), PYTHON_221 (default: found Python 3.13/3.12; empty = skip),"
-	@echo "ARGS, DEMO_ARGS, INTEGRATION_JOBS (2 = both integration lines at once; 1 = one after the other)"
+	@echo "PYTHON_216 (default: found Python 3.11; empty = skip), ARGS, DEMO_ARGS,"
+	@echo "INTEGRATION_JOBS (2 = both integration lines at once; 1 = one after the other), E2E_JOBS (likewise, 3 lines)"
 
 $(VENV)/.stamp: requirements-dev.txt tests/utils/venvs.py
 	$(PYTHON) tests/utils/venvs.py create "$(PYTHON)" $(VENV) requirements-dev.txt
@@ -84,4 +86,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV)-2.21 .nox
+	rm -rf $(VENV) $(VENV)-2.16 $(VENV)-2.21 .nox

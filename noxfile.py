@@ -5,11 +5,12 @@
     .venv/bin/nox -s units -- tests/unit/plugins/module_utils/test__http.py
                                one session; arguments after -- go to the tool it runs
 
-The sessions use the two pinned virtualenvs instead of creating their own: .venv
-(ansible-core 2.19, Python 3.11, requirements-dev.txt, made by `make setup`) and, when a
-Python 3.13 or 3.12 is found, .venv-2.21 (ansible-core 2.21, tests/utils/requirements-core-2.21.txt,
-made by the `setup` session). PYTHON_221=/path/to/python picks the 2.21 interpreter, PYTHON_221=
-(empty) skips that line.
+The sessions use pinned virtualenvs instead of creating their own: .venv (ansible-core 2.19,
+Python 3.11, requirements-dev.txt, made by `make setup`); .venv-2.16 (ansible-core 2.16, the oldest
+core meta/runtime.yml allows, Python 3.11, tests/utils/requirements-core-2.16.txt) and, when a
+Python 3.13 or 3.12 is found, .venv-2.21 (ansible-core 2.21, tests/utils/requirements-core-2.21.txt),
+both made by the `setup` session. PYTHON_216 / PYTHON_221=/path/to/python picks the interpreter of
+that line, PYTHON_216= / PYTHON_221= (empty) skips it.
 
 ansible-test wants to run from .../ansible_collections/NAMESPACE/NAME: every ansible-test session
 runs in a temporary copy of that shape (the files git knows about) and copies tests/output back.
@@ -46,8 +47,10 @@ nox.options.default_venv_backend = "none"
 nox.options.error_on_external_run = False
 
 VENV = ROOT / ".venv"
+VENV_216 = ROOT / ".venv-2.16"
 VENV_221 = ROOT / ".venv-2.21"
 REQS_DEV = ROOT / "requirements-dev.txt"
+REQS_216 = ROOT / "tests" / "utils" / "requirements-core-2.16.txt"
 REQS_221 = ROOT / "tests" / "utils" / "requirements-core-2.21.txt"
 OUTPUT = ROOT / "tests" / "output"
 COLLECTIONS = OUTPUT / "collections"
@@ -140,6 +143,13 @@ def _require_venv(session: nox.Session) -> None:
         session.error(f"{VENV} is missing: run 'make setup' first")
 
 
+def python_216() -> str | None:
+    """Interpreter of the ansible-core 2.16 line (PYTHON_216 overrides; empty = none)."""
+    if "PYTHON_216" in os.environ:
+        return os.environ["PYTHON_216"] or None
+    return venvs.find_python("3.11")
+
+
 def python_221() -> str | None:
     """Interpreter of the ansible-core 2.21 line (PYTHON_221 overrides; empty = none)."""
     if "PYTHON_221" in os.environ:
@@ -154,6 +164,17 @@ def lines(session: nox.Session) -> list[tuple[str, Path]]:
         found.append(("2.21", VENV_221))
     else:
         session.log("ansible-core 2.21 suites skipped: no Python 3.12/3.13 found (or .venv-2.21 missing: nox -s setup)")
+    return found
+
+
+def e2e_lines(session: nox.Session) -> list[tuple[str, Path]]:
+    """The ansible-core lines of the e2e stage: 2.19, and the oldest (2.16) and newest (2.21) supported."""
+    found = [("2.19", VENV)]
+    for label, venv, python in (("2.16", VENV_216, python_216()), ("2.21", VENV_221, python_221())):
+        if python and (venv / "bin" / "ansible-playbook").exists():
+            found.append((label, venv))
+        else:
+            session.log(f"e2e on ansible-core {label} skipped: no {venv.name} (nox -s setup makes it)")
     return found
 
 
@@ -357,8 +378,13 @@ def pytest(session: nox.Session, directory: str, *args: str, **env: str) -> None
 
 @stage("setup")
 def setup(session: nox.Session) -> None:
-    """.venv-2.21 (ansible-core 2.21, when Python 3.12/3.13 exists) and the get-pip stand-in (.venv: make setup)."""
+    """.venv-2.16 and .venv-2.21 (when Python 3.12/3.13 exists), and the get-pip stand-in (.venv: make setup)."""
     _require_venv(session)
+    python = python_216()
+    if python:
+        venvs.create(python, VENV_216, REQS_216)
+    else:
+        session.log("ansible-core 2.16 end-to-end tests skipped: no Python 3.11 found")
     python = python_221()
     if python:
         venvs.create(python, VENV_221, REQS_221)
@@ -642,14 +668,56 @@ def contract(session: nox.Session) -> None:
     pytest(session, "tests/contract")
 
 
+def _e2e_line(label: str, venv: Path, args: Sequence[str], stdout: Any) -> int:
+    """One ansible-core line of the e2e stage: every test on 2.19, the every_core ones on the others."""
+    every = venv == VENV
+    print(f"=== e2e: ansible-core {label}, Python {venvs.python_version(_bin(venv, 'python'))}, "
+          f"{'every test' if every else 'the every_core tests'} ===", file=stdout, flush=True)
+    # The tests run the ansible-playbook next to the Python that runs them: the line's own.
+    command = [_bin(venv, "python"), "-m", "pytest", "tests/e2e", *args, *([] if every else ["-m", "every_core"])]
+    print("$ " + " ".join(command), file=stdout, flush=True)
+    env = {**os.environ, **_env(venv, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), PYTHONPATH=str(ROOT / "tests" / "emulator"))}
+    rc = subprocess.run(command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT if stdout else None,
+                        check=False).returncode
+    # Arguments given to the session may select no every_core test (pytest's exit code 5).
+    return 0 if rc == 5 and not every else rc
+
+
 @stage("e2e")
 def e2e(session: nox.Session) -> None:
-    """ansible-playbook end-to-end tests against the emulator (the HTML report renders in headless Chromium)."""
+    """ansible-playbook end-to-end tests against the emulator: all on ansible-core 2.19, the every_core ones on 2.16 and 2.21.
+
+    2.16 and 2.21 are the oldest and newest supported cores; the every_core tests are those that run the
+    shipped playbooks and the inventory plugin. The lines run at once (E2E_JOBS=1: one after the other): their
+    tests mostly wait for the emulator's jobs. The HTML report renders in headless Chromium.
+    """
     apt_install(session, os.environ.get("CHROMIUM", "/usr/bin/chromium"), "chromium", required=True)
+    if not _has_tests(ROOT / "tests" / "e2e"):
+        session.skip("no tests under tests/e2e")
     copy_collection(COLLECTIONS)
-    # Each test runs ansible-playbook; two pytest-xdist workers halve their time.
-    pytest(session, "tests/e2e", "-n", "2", ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-           PYTHONPATH=str(ROOT / "tests" / "emulator"))
+    # Each test runs ansible-playbook; two pytest-xdist workers per line halve their time.
+    args = session.posargs or [*PYTEST_ARGS, "-n", "2"]
+    todo = e2e_lines(session)
+    results: dict[str, int] = {}
+    if int(os.environ.get("E2E_JOBS", "3")) > 1 and len(todo) > 1:
+        out = OUTPUT / "e2e"
+        out.mkdir(parents=True, exist_ok=True)
+        session.log(f"Running the {', '.join(label for label, _venv in todo)} lines at once (output follows when they are done)")
+        logs = {label: open(out / f"{label}.log", "w", encoding="utf-8") for label, _venv in todo}  # noqa: SIM115
+        threads = [threading.Thread(target=lambda lb=label, v=venv: results.__setitem__(lb, _e2e_line(lb, v, args, logs[lb])))
+                   for label, venv in todo]
+        for thread in threads:
+            thread.start()
+        for thread, (label, _venv) in zip(threads, todo, strict=True):
+            thread.join()
+            logs[label].close()
+            print((out / f"{label}.log").read_text(errors="replace"), flush=True)
+    else:
+        for label, venv in todo:
+            results[label] = _e2e_line(label, venv, args, None)
+    failed = [label for label, rc in results.items() if rc]
+    if failed:
+        session.error(f"e2e failed on ansible-core {', '.join(failed)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -737,11 +805,12 @@ def _lock(session: nox.Session, file: Path, python: str, check_with: Sequence[st
 
 @nox.session(name="lock", venv_backend="none", default=False)
 def lock(session: nox.Session) -> None:
-    """Refresh the pinned blocks of requirements-dev.txt and tests/utils/requirements-core-2.21.txt."""
+    """Refresh the pinned blocks of requirements-dev.txt and tests/utils/requirements-core-2.{16,21}.txt."""
     py311 = venvs.find_python("3.11")
     if not py311:
         session.error("no Python 3.11 found")
     _lock(session, REQS_DEV, py311, [])
+    _lock(session, REQS_216, py311, [])
     newer = [p for p in (venvs.find_python("3.12"), venvs.find_python("3.13")) if p]
     if newer:
         _lock(session, REQS_221, newer[0], newer[1:])

@@ -11,12 +11,22 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import ansible.release
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "emulator"))
 
 pytest_plugins = ["bluexp_emulator.pytest_plugin"]
+
+# The ansible-core under test: the one installed next to the interpreter running the tests, whose
+# ansible-playbook run_playbook runs.
+ANSIBLE_CORE = tuple(int(part) for part in ansible.release.__version__.split(".")[:2])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "every_core: also run on the oldest and newest supported ansible-core "
+                                       "(the e2e stage runs only these there; everything runs on 2.19)")
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +65,9 @@ def run_playbook(collections_path: Path, tmp_path: Path):
             "ANSIBLE_FORCE_COLOR": "0",
             "ANSIBLE_HOST_KEY_CHECKING": "False",
             "ANSIBLE_RETRY_FILES_ENABLED": "False",
+            # ansible-core 2.21 leaves the module arguments out of task results unless asked; the
+            # secret scans read them on every core (older cores ignore the setting).
+            "ANSIBLE_INJECT_INVOCATION": "True",
         })
         full_env.update(env or {})
         command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), *args]

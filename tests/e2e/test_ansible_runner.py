@@ -18,10 +18,12 @@ import stat
 import sys
 from pathlib import Path
 
-import ansible_runner
 import pytest
 
 from conftest import REPO
+
+# In requirements-dev.txt only: the e2e stage's other ansible-core lines do not run this test.
+ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is not installed")
 
 BIN = str(Path(sys.executable).parent)
 

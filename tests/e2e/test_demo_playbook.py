@@ -8,11 +8,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 
 
+# Every play of the demo (the report, protect_fleet.yml, the runbook roles) on each ansible-core line:
+# a fleet that holds every provider, and both working environments with and without backup, is enough.
+@pytest.mark.every_core
 def test_demo_reports_protects_restores_and_points_to_the_report(bluexp_emulator, run_playbook, tmp_path: Path):
-    bluexp_emulator.reset(seed=42, fleet_size=12)
+    bluexp_emulator.reset(seed=42, fleet_size=6)
     state = bluexp_emulator.state()
     reports = tmp_path / "reports"
     env = {"BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url,

@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import ANSIBLE_CORE
+
+pytestmark = pytest.mark.every_core
+
 PLUGIN = "bluexp.cloud_backup.working_environments"
 LISTINGS = ("GET /api/v1/working-environment", "GET /api/v1/backup/working-environment")
 DISCOVERY = ("GET /tenancy/account", "GET /occm/list-occms/{accountId}")
@@ -25,7 +29,7 @@ PLAY = """
   gather_facts: false
   module_defaults:
     group/bluexp.cloud_backup.cloud_backup:
-      token: "{{ bluexp_token }}"
+      token: "{{ bluexp_token | default(omit) }}"
   pre_tasks:
     - name: One access token for the whole play
       ansible.builtin.set_fact:
@@ -89,6 +93,12 @@ def write_source(tmp_path: Path, name: str = "fleet.bluexp.yml", **options) -> P
 def inventory_json(text: str) -> dict:
     """ansible-inventory --list output; ansible-core 2.19 marks API strings as {"__ansible_unsafe": value}."""
     return json.loads(text, object_hook=lambda d: d["__ansible_unsafe"] if set(d) == {"__ansible_unsafe"} else d)
+
+
+def unwrapped(text: str) -> str:
+    """Output with ansible-core's line wrapping undone: before 2.19 it wraps warnings at 79 columns,
+    breaking lines at spaces and after hyphens."""
+    return re.sub(r"\s+", " ", re.sub(r"-\n", "-", text))
 
 
 def counted(counters: dict, *routes: str) -> dict[str, int]:
@@ -196,6 +206,14 @@ def test_a_cached_second_run_makes_no_call(bluexp_emulator, run_inventory, emula
     for secret in [emulator_env["BLUEXP_REFRESH_TOKEN"], *bluexp_emulator.issued_tokens()]:
         assert secret not in stored
 
+
+@pytest.mark.skipif(ANSIBLE_CORE < (2, 19), reason="ansible-inventory has --flush-cache from ansible-core 2.19 on")
+def test_flush_cache_reads_the_fleet_again(bluexp_emulator, run_inventory, emulator_env, tmp_path: Path):
+    source = write_source(tmp_path, cache=True, cache_plugin="ansible.builtin.jsonfile",
+                          cache_connection=str(tmp_path / "cache"), cache_timeout=600)
+    first = run_inventory("-i", str(source), "--list", env=emulator_env)
+    assert first.returncode == 0, first.stderr
+
     flushed = run_inventory("-i", str(source), "--list", "--flush-cache", env=emulator_env)
     assert flushed.returncode == 0, flushed.stderr
     counters = bluexp_emulator.counters()
@@ -211,7 +229,7 @@ def test_an_api_error_names_status_message_and_request(bluexp_emulator, run_inve
     done = run_inventory("-i", str(write_source(tmp_path)), "--list", env=env)
 
     assert done.returncode != 0
-    output = done.stdout + done.stderr
+    output = unwrapped(done.stdout + done.stderr)
     for text in (PLUGIN + ": GET /account/", "/api/v1/working-environment failed with HTTP 403",
                  "User is not allowed to do operation"):
         assert text in output

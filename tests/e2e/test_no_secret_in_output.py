@@ -222,6 +222,7 @@ def test_vvvv_output_holds_no_target_secret(bluexp_emulator, run_playbook, tmp_p
         assert token not in run.output
 
 
+@pytest.mark.every_core
 def test_vvvv_onboarding_playbook_holds_no_secret(bluexp_emulator, run_playbook, tmp_path: Path):
     """Secrets handed to a role travel through two roles' variables; none is ever printed."""
     state = bluexp_emulator.state()

@@ -1,7 +1,7 @@
 """Virtualenvs of the development tooling, from the standard library only.
 
 The Makefile runs this with the system Python before any virtualenv exists (nox lives in .venv);
-the noxfile imports it for the ansible-core 2.21 line.
+the noxfile imports it for the ansible-core 2.16 and 2.21 lines.
 
     python3 tests/utils/venvs.py create PYTHON VENV REQUIREMENTS
     python3 tests/utils/venvs.py find-python 3.13 3.12
