@@ -202,6 +202,7 @@ def goals(runs: list[Any], sizes: list[int], plays: dict[str, int]) -> list[tupl
     rows.append(("Protect rerun: at most 0.5x the uri rerun's wall time", text, verdict(values, lambda v: v <= 0.5)))
     text, values = _per_size(sizes, against("protect", "rerun", "wall_s", "floor"), "{:.2f}x")
     rows.append(("Protect rerun: below the ping floor of the uri playbook's task count", text, verdict(values, lambda v: v < 1)))
+
     def marginal(workload: str, phase: str) -> str:
         """Requests per additional working environment between the smallest and the largest fleet: the cost
         that grows with the fleet, without what a run pays once (token, listings per Connector)."""
