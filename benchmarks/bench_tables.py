@@ -243,7 +243,7 @@ def goals(runs: list[Any], sizes: list[int], plays: dict[str, int]) -> list[tupl
     text, values = _per_size(sizes, lambda s: median_of(group(runs, "protect", s, "converge", "collection")
                                                         + group(runs, "restore", s, "converge", "collection"),
                                                         "end_to_seen_waited_s"), "{:.2f} s")
-    every, _ = _per_size(sizes, lambda s: median_of(group(runs, "protect", s, "converge", "collection")
+    every, _values = _per_size(sizes, lambda s: median_of(group(runs, "protect", s, "converge", "collection")
                                                     + group(runs, "restore", s, "converge", "collection"),
                                                     "end_to_seen_s"), "{:.2f} s")
     rows.append(("Median time from a job's end to the module's return: at most 0.5 s (measured: from the end of a "

@@ -187,7 +187,7 @@ def _volumes_to_change(selected: list[dict[str, Any]], state: str, policy: str) 
     result = []
     for volume in selected:
         try:
-            action, _ = vols.plan(volume.get("name") or "", vols.protection_of(volume.get("backup")), state, policy or None)
+            action = vols.plan(volume.get("name") or "", vols.protection_of(volume.get("backup")), state, policy or None)[0]
         except BlueXPError:
             # The module says why (for example: pausing a volume that is not protected).
             action = "error"

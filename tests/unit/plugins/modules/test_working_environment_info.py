@@ -360,7 +360,7 @@ def test_fleet_reads_each_connector_through_its_own_agent_with_one_token(emulato
     assert got == {(we_id, agents[connector]) for connector, ids in by_connector.items() for we_id in ids}
     assert {r["account_id"] for r in result["working_environments"]} == {emulator.account_id}
     assert len(result["working_environments"]) == len(emulator.working_environments())
-    assert not any("token" in path for _, path in emulator.calls())
+    assert not any("token" in path for _method, path in emulator.calls())
 
 
 def test_an_empty_fleet_reads_nothing(emulator):
