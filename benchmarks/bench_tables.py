@@ -244,8 +244,8 @@ def goals(runs: list[Any], sizes: list[int], plays: dict[str, int]) -> list[tupl
                                                         + group(runs, "restore", s, "converge", "collection"),
                                                         "end_to_seen_waited_s"), "{:.2f} s")
     every, _values = _per_size(sizes, lambda s: median_of(group(runs, "protect", s, "converge", "collection")
-                                                    + group(runs, "restore", s, "converge", "collection"),
-                                                    "end_to_seen_s"), "{:.2f} s")
+                                                          + group(runs, "restore", s, "converge", "collection"),
+                                                          "end_to_seen_s"), "{:.2f} s")
     rows.append(("Median time from a job's end to the module's return: at most 0.5 s (measured: from the end of a "
                  "job that was being polled to the first poll that saw it final, protect and restore converges; "
                  "over every job, including those first asked about after their end: " + every + ")",
