@@ -330,6 +330,8 @@ def render(args: argparse.Namespace, runs: list[Any], fleets: list[Any], notes: 
     for workload in args.workloads:
         out += [f"## {workload}", "", WORKLOAD_TEXT[workload].format(floor=floor_tasks.get(workload, 0)), ""]
         for size in sizes:
+            if not any(r.workload == workload and r.size == size for r in runs):
+                continue
             out += [f"### {workload}, {size} working environments", ""]
             for phase in ("converge", "rerun"):
                 if any(r.workload == workload and r.size == size and r.phase == phase for r in runs):
