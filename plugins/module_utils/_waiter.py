@@ -9,8 +9,8 @@
 
 The poll interval follows the job's expected duration: a job that has run for t seconds is
 likely to run for a time of that order again, so the next poll comes after a fixed fraction
-of the time waited so far (a fifth by default, never below a quarter second nor above 15 s).
-A 3 s job is then seen finished within about 0.6 s of its end, and a one-hour restore is
+of the time waited so far (a tenth by default, never below a quarter second nor above 15 s).
+A 3 s job is then seen finished within about 0.3 s of its end, and a one-hour restore is
 polled every 15 s, not every second. Several jobs are polled together, side by side over
 one connection pool, so waiting for N jobs takes as long as the slowest one, not the sum.
 """
@@ -31,7 +31,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform imp
 
 FINAL_STATES = ("COMPLETED", "FAILED")
 # The next poll comes after this fraction of the time waited so far, within these bounds (s).
-POLL_FRACTION = 0.2
+POLL_FRACTION = 0.1
 MIN_INTERVAL = 0.25
 MAX_INTERVAL = 15.0
 
