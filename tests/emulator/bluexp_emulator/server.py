@@ -55,10 +55,12 @@ def process(emulator: Emulator, request: Request) -> Response | None:
     if delay_ms > 0:
         time.sleep(delay_ms / 1000)
     response: Response | None
+    if fault is not None and fault.after_apply:
+        emulator.dispatch(request, match)
     if fault is not None and fault.drop_connection:
         response = None
-    elif fault is not None and fault.status is not None:
-        response = fault.error().to_response()
+    elif fault is not None and (fault.status is not None or fault.body is not None):
+        response = fault.answer()
     else:
         response = emulator.dispatch(request, match)
     emulator.requests.record(
@@ -126,10 +128,12 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
 
     def _send(self, response: Response) -> None:
         payload = b""
-        if response.body is not None and response.status not in (204, 304):
+        if response.raw is not None:
+            payload = response.raw
+        elif response.body is not None and response.status not in (204, 304):
             payload = json.dumps(response.body, separators=(",", ":")).encode("utf-8")
         self.send_response(response.status)
-        if payload:
+        if payload and "Content-Type" not in response.headers:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("OnCloud-Request-Id", str(uuid.uuid4()))

@@ -64,6 +64,18 @@ def test_drop_connection_closes_without_response(client: Client) -> None:
     assert len(dropped) == 1 and dropped[0]["fault"] == "fault-1"
 
 
+def test_body_fault_sends_that_text_as_the_answer(client: Client) -> None:
+    client.handle.add_fault(method="GET", path=r"/api/v1/job$", body="<html>gateway</html>",
+                            content_type="text/html", count=1)
+    with pytest.raises(ValueError):  # the client decodes JSON: the answer is the page, as sent
+        client.cbs("/api/v1/job")
+    assert client.cbs("/api/v1/job").status == 200
+    with pytest.raises(ControlError):
+        client.handle.add_fault(after_apply=True)
+    with pytest.raises(ControlError):
+        client.handle.add_fault(body=[])
+
+
 def test_probabilistic_faults_are_reproducible_per_seed() -> None:
     patterns = []
     for _run in range(2):

@@ -4,6 +4,8 @@
 """Ransomware scans of cloud backups: clean by default, planted verdicts, the pre-restore scan."""
 from __future__ import annotations
 
+import http.client
+import urllib.error
 from typing import Any
 
 import pytest
@@ -120,3 +122,13 @@ def test_control_api_rejects_bad_verdicts(flow: Flow, payload: dict[str, object]
     assert error.value.status == 400 and message in str(error.value)
     flow.handle.plant_ransomware(verdict="PROTECTED")
     assert flow.handle.control("DELETE", "ransomware") == {"deleted": 1}
+
+
+def test_a_scan_whose_answer_is_lost_still_runs(flow: Flow) -> None:
+    """An `after_apply` fault: the server starts the scan, the client never hears of it."""
+    src = source(flow)
+    flow.handle.add_fault(method="POST", path="/ransomware/", after_apply=True, drop_connection=True, count=1)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError, urllib.error.URLError)):
+        flow.call("POST", SCAN, we=src.we.id, vol=src.volume.file_system_id, snap=src.snapshot.id)
+    scans = [job for job in flow.handle.control("GET", "jobs")["jobs"] if job["type"] == "ransomware-scan"]
+    assert len(scans) == 1

@@ -110,10 +110,12 @@ _import_every_module()
 def _encode(response: Response, request_id: int) -> tuple[dict[str, str], bytes]:
     """Headers and bytes as the emulator's HTTP server would write them."""
     payload = b""
-    if response.body is not None and response.status not in (204, 304):
+    if response.raw is not None:
+        payload = response.raw
+    elif response.body is not None and response.status not in (204, 304):
         payload = json.dumps(response.body, separators=(",", ":")).encode("utf-8")
     headers = {"Content-Length": str(len(payload)), "OnCloud-Request-Id": "emulated-{0}".format(request_id)}
-    if payload:
+    if payload and "Content-Type" not in response.headers:
         headers["Content-Type"] = "application/json; charset=utf-8"
     headers.update(response.headers)
     return headers, payload

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bluexp_emulator.core.errors import BadRequest, EmulatorError
+from bluexp_emulator.core.http import Response
 from bluexp_emulator.core.params import as_number
 
 _ALLOWED = {"method", "path", "status", "message", "count", "probability", "retry_after",
-            "latency_ms", "drop_connection"}
+            "latency_ms", "drop_connection", "after_apply", "body", "content_type"}
 
 
 @dataclass
@@ -32,6 +33,11 @@ class FaultRule:
     retry_after: float | None = None
     latency_ms: int = 0
     drop_connection: bool = False
+    # Serve the call first, then fail its answer: the write is applied and the client never learns it.
+    after_apply: bool = False
+    # Sent as the answer's bytes in place of the real one (a hostile or broken server), with `status` or 200.
+    body: str | None = None
+    content_type: str = "application/json"
     fired: int = 0
     pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
@@ -41,6 +47,13 @@ class FaultRule:
         if self.method and self.method != method:
             return False
         return self.pattern is None or self.pattern.search(path) is not None
+
+    def answer(self) -> Response:
+        """What the fault sends instead of the real answer (a dropped connection is None at the caller)."""
+        if self.body is not None:
+            return Response(status=self.status or 200, headers={"Content-Type": self.content_type},
+                            raw=self.body.encode("utf-8"))
+        return self.error().to_response()
 
     def error(self) -> EmulatorError:
         headers: dict[str, str] = {}
@@ -55,7 +68,8 @@ class FaultRule:
             "id": self.id, "method": self.method, "path": self.path, "status": self.status,
             "message": self.message, "count": self.count, "probability": self.probability,
             "retry_after": self.retry_after, "latency_ms": self.latency_ms,
-            "drop_connection": self.drop_connection, "fired": self.fired,
+            "drop_connection": self.drop_connection, "after_apply": self.after_apply, "body": self.body,
+            "content_type": self.content_type, "fired": self.fired,
         }
 
 
@@ -65,6 +79,15 @@ def _default_message(status: int) -> str:
     if status >= 500:
         return "Injected server error"
     return "Injected error"
+
+
+def _flag(payload: dict[str, Any], name: str) -> bool:
+    value = payload.get(name, False)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        value = value.lower() == "true"
+    if not isinstance(value, bool):
+        raise BadRequest(f"fault field '{name}' must be a boolean")
+    return value
 
 
 def _number(payload: dict[str, Any], name: str, kind: type, minimum: float, maximum: float | None = None) -> Any:
@@ -105,6 +128,13 @@ def parse_rule(payload: Any, fault_id: str) -> FaultRule:
         drop = drop.lower() == "true"
     if not isinstance(drop, bool):
         raise BadRequest("fault field 'drop_connection' must be a boolean")
+    after_apply = _flag(payload, "after_apply")
+    body = payload.get("body")
+    if body is not None and not isinstance(body, str):
+        raise BadRequest("fault field 'body' must be a string (the answer's bytes, sent as they are)")
+    content_type = payload.get("content_type", "application/json")
+    if not isinstance(content_type, str):
+        raise BadRequest("fault field 'content_type' must be a string")
     rule = FaultRule(
         id=fault_id,
         method=method.upper() if method else None,
@@ -116,10 +146,15 @@ def parse_rule(payload: Any, fault_id: str) -> FaultRule:
         retry_after=_number(payload, "retry_after", float, 0.0),
         latency_ms=_number(payload, "latency_ms", int, 0) or 0,
         drop_connection=drop,
+        after_apply=after_apply,
+        body=body,
+        content_type=content_type,
         pattern=pattern,
     )
-    if rule.status is None and not rule.drop_connection and not rule.latency_ms:
-        raise BadRequest("a fault needs at least one of 'status', 'latency_ms' or 'drop_connection'")
+    if rule.status is None and not rule.drop_connection and not rule.latency_ms and rule.body is None:
+        raise BadRequest("a fault needs at least one of 'status', 'latency_ms', 'drop_connection' or 'body'")
+    if rule.after_apply and rule.status is None and not rule.drop_connection and rule.body is None:
+        raise BadRequest("an 'after_apply' fault needs 'status', 'drop_connection' or 'body': what replaces the answer")
     return rule
 
 

@@ -44,6 +44,8 @@ class Response:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Bytes sent as they are instead of `body` as JSON (an injected malformed answer).
+    raw: bytes | None = None
 
 
 def json_response(body: Any, status: int = 200) -> Response:
