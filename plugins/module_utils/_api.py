@@ -35,6 +35,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     NotFoundError,
     WriteNotResentError,
 )
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._ids import segment_problem
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
     ConnectionFailure,
     HttpResponse,
@@ -81,8 +82,18 @@ def validate_connection_params(params: Mapping[str, Any]) -> None:
 
 
 def path_of(*segments: Any) -> str:
-    """Join path segments, quoting each so that ids cannot change the route."""
-    return "/".join(quote(str(s), safe="") for s in segments if s is not None and s != "")
+    """Join path segments, quoting each so that ids cannot change the route.
+
+    A segment that would change the route even quoted (empty, `.`, `..`) is refused, whether
+    it came from an option or from an earlier answer: nothing is sent.
+    """
+    for position, segment in enumerate(segments):
+        problem = segment_problem(str(segment)) if segment is not None else "is missing"
+        if problem:
+            shown = "/".join("{?}" if i == position else str(s) for i, s in enumerate(segments))
+            raise ConfigurationError("A path segment {0} ({1!r} in {2}); the request was not sent.".format(
+                problem, segment, shown), code="invalid_id")
+    return "/".join(quote(str(s), safe="") for s in segments)
 
 
 class BlueXPClient:
@@ -200,6 +211,8 @@ class BlueXPClient:
             try:
                 response = self.transport.send(method, url, headers=headers, json_body=body, timeout=self.timeout)
             except ConnectionFailure as failure:
+                if failure.permanent:
+                    raise
                 if not self.retry.failure_is_retryable(method, failure.maybe_sent):
                     raise WriteNotResentError(
                         "{0} {1} may have reached the server ({2}); it was not sent again so that the "
@@ -209,7 +222,7 @@ class BlueXPClient:
                 if budget.wait_before_next():
                     continue
                 raise
-            if self.retry.status_is_retryable(method, response.status) and budget.wait_before_next(response.headers):
+            if budget.retry_status(method, response.status, response.headers):
                 continue
             return response
 
@@ -221,8 +234,8 @@ class BlueXPClient:
             try:
                 response = self.transport.send("POST", url, headers=headers, json_body=dict(body),
                                                timeout=self.timeout)
-            except ConnectionFailure:
-                if budget.wait_before_next():
+            except ConnectionFailure as failure:
+                if not failure.permanent and budget.wait_before_next():
                     continue
                 raise
             if response.status in (429, 502, 503, 504) and budget.wait_before_next(response.headers):

@@ -45,11 +45,13 @@ class HttpResponse:
 
 
 class ConnectionFailure(TransportError):
-    """No HTTP response; `maybe_sent` tells whether the server may have seen the request."""
+    """No HTTP response; `maybe_sent` tells whether the server may have seen the request, and
+    `permanent` that trying again cannot help (a certificate the client does not trust)."""
 
-    def __init__(self, msg: str, maybe_sent: bool, method: str, url: str) -> None:
+    def __init__(self, msg: str, maybe_sent: bool, method: str, url: str, permanent: bool = False) -> None:
         super().__init__(msg, method=method, url=url)
         self.maybe_sent = maybe_sent
+        self.permanent = permanent
 
 
 def _never_sent(exc: Exception) -> bool:
@@ -96,7 +98,9 @@ class HttpTransport:
             maybe_sent = not _never_sent(exc)
             raise ConnectionFailure(
                 "{0} {1}: {2}".format(method, _strip_query(url), _describe(exc)),
-                maybe_sent=maybe_sent, method=method, url=_strip_query(url)) from None
+                maybe_sent=maybe_sent, method=method, url=_strip_query(url),
+                permanent=isinstance(exc, (_rexc.SSLError, _rexc.InvalidURL, _rexc.MissingSchema,
+                                           _rexc.InvalidSchema))) from None
         return HttpResponse(status=resp.status_code, headers=resp.headers, content=resp.content,
                             url=url, elapsed=resp.elapsed.total_seconds())
 
@@ -111,7 +115,12 @@ def _strip_query(url: str) -> str:
 def _describe(exc: Exception) -> str:
     """A one-line cause without the noisy urllib3 object reprs."""
     if isinstance(exc, _rexc.SSLError):
-        return "TLS verification or handshake failed (see validate_certs and ca_path)"
+        cause = str(exc.args[0] if exc.args else exc)
+        if "CERTIFICATE_VERIFY_FAILED" in cause or "certificate verify failed" in cause:
+            return ("TLS certificate verification failed: the server's certificate is not signed by a CA this "
+                    "host trusts. Set ca_path to the PEM bundle of the CA that signed it (validate_certs=false only "
+                    "for a test system); not retried")
+        return "TLS handshake failed (see validate_certs and ca_path); not retried"
     if isinstance(exc, _rexc.ConnectTimeout):
         return "timed out while connecting"
     if isinstance(exc, _rexc.ReadTimeout):

@@ -14,6 +14,8 @@ from typing import Any
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import module_argument_spec
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._ids import check_id_options
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -23,9 +25,14 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
 def create_module(own_spec: dict[str, dict[str, Any]], with_wait: bool = False, wait_default: bool = True,
                   **kwargs: Any) -> AnsibleModule:
     kwargs.setdefault("supports_check_mode", True)
-    module = AnsibleModule(argument_spec=module_argument_spec(own_spec, with_wait, wait_default), **kwargs)
+    spec = module_argument_spec(own_spec, with_wait, wait_default)
+    module = AnsibleModule(argument_spec=spec, **kwargs)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        check_id_options(module.params, spec)
+    except ConfigurationError as exc:
+        module.fail_json(**exc.to_result())
     return module
 
 

@@ -7,7 +7,10 @@
 
 """When to send a request again, and how long to wait first.
 
-Reads (GET) are retried on 429, 502, 503, 504 and on any failure without a response.
+Reads (GET) are retried on 429, 502, 503, 504 and on any failure without a response, except
+one that waiting cannot cure (a TLS certificate the client does not trust). Any other 5xx
+answer to a read is retried once: a single blip must not abort an hour-long job wait, and
+a second one in a row is the server's answer.
 A write (POST, PUT, DELETE) is retried only when the server certainly did not act on
 it: 429 and 503 (the gateway refused it) and connections that never got through.
 A 502 or 504 answer, a read timeout or a connection dropped after sending may mean the
@@ -24,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 RETRYABLE_STATUS = frozenset((429, 502, 503, 504))
+# 5xx that say "never": the server does not implement the method or the HTTP version.
+PERMANENT_SERVER_STATUS = frozenset((501, 505))
 WRITE_SAFE_STATUS = frozenset((429, 503))
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 
@@ -40,9 +45,9 @@ class RetryPolicy:
     clock: Callable[[], float] = time.monotonic
     rand: Callable[[], float] = field(default_factory=lambda: random.random)
 
-    def status_is_retryable(self, method: str, status: int) -> bool:
+    def status_is_retryable(self, method: str, status: int, blips_so_far: int = 0) -> bool:
         if method.upper() in SAFE_METHODS:
-            return status in RETRYABLE_STATUS
+            return status in RETRYABLE_STATUS or (is_blip(status) and blips_so_far == 0)
         return status in WRITE_SAFE_STATUS
 
     @staticmethod
@@ -73,6 +78,15 @@ class RetryBudget:
     policy: RetryPolicy
     started: float
     attempt: int = 1
+    blips: int = 0
+
+    def retry_status(self, method: str, status: int, headers: Mapping[str, str] | None = None) -> bool:
+        """Sleep and return True when an answer with this status is to be sent again."""
+        if not self.policy.status_is_retryable(method, status, self.blips):
+            return False
+        if is_blip(status):
+            self.blips += 1
+        return self.wait_before_next(headers)
 
     def wait_before_next(self, headers: Mapping[str, str] | None = None) -> bool:
         """Sleep before the next attempt; False when attempts or time are used up."""
@@ -85,6 +99,11 @@ class RetryBudget:
         self.policy.sleep(pause)
         self.attempt += 1
         return True
+
+
+def is_blip(status: int) -> bool:
+    """A 5xx that the status table does not retry but one more try may cure (500 above all)."""
+    return status >= 500 and status not in RETRYABLE_STATUS and status not in PERMANENT_SERVER_STATUS
 
 
 def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:

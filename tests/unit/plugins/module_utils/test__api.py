@@ -88,8 +88,16 @@ def test_ids_cannot_change_the_route(make_client, fake, segment, quoted):
     assert sent.path.count("/") == JOB_PATH.count("/") + 1
 
 
-def test_path_of_skips_empty_segments_and_stringifies():
-    assert path_of("a", None, "", 3, "b/c") == "a/3/b%2Fc"
+def test_path_of_quotes_and_stringifies():
+    assert path_of("a", 3, "b/c") == "a/3/b%2Fc"
+
+
+@pytest.mark.parametrize("segment", ["", " ", None, ".", "..", "a\x00b", "line\nbreak", "tab\t"])
+def test_a_segment_that_would_change_the_route_is_refused_before_sending(make_client, fake, segment):
+    with pytest.raises(ConfigurationError) as info:
+        make_client().cbs("GET", "v1", "job", segment)
+    assert info.value.code == "invalid_id" and "job/{?}" in info.value.msg
+    assert fake.calls == []
 
 
 def test_query_parameters_are_encoded_and_none_is_dropped(make_client, fake):

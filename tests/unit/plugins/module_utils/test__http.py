@@ -143,6 +143,7 @@ def test_tls_failure_message_points_at_the_options():
         with pytest.raises(ConnectionFailure) as info:
             HttpTransport().send("GET", URL)
     assert "validate_certs" in info.value.msg and "ca_path" in info.value.msg
+    assert info.value.permanent is True and "not retried" in info.value.msg
 
 
 # --- successful requests ----------------------------------------------------------------------

@@ -65,11 +65,16 @@ def fixed_now(monkeypatch):
 
 @pytest.mark.parametrize("method", READS + ("get", "HEAD", "OPTIONS"))
 @pytest.mark.parametrize("status, retried", [
-    (429, True), (502, True), (503, True), (504, True),
-    (500, False), (501, False), (400, False), (401, False), (404, False), (409, False), (200, False),
+    (429, True), (502, True), (503, True), (504, True), (500, True), (507, True),
+    (501, False), (505, False), (400, False), (401, False), (404, False), (409, False), (200, False),
 ])
 def test_status_retry_for_reads(method, status, retried):
     assert RetryPolicy().status_is_retryable(method, status) is retried
+
+
+@pytest.mark.parametrize("status, retried", [(500, False), (507, False), (502, True), (503, True)])
+def test_a_read_retries_one_blip_not_two(status, retried):
+    assert RetryPolicy().status_is_retryable("GET", status, blips_so_far=1) is retried
 
 
 @pytest.mark.parametrize("method", WRITES + ("PATCH", "post"))
@@ -218,7 +223,31 @@ def test_get_is_retried_on_connection_failures(make_client, fake, clock, failure
     assert len(clock.sleeps) == 2
 
 
-@pytest.mark.parametrize("status", [500, 400, 404, 409])
+def test_get_is_retried_once_after_a_500(make_client, fake, clock):
+    fake.add("GET", JOB_PATH, reply(500, {"message": "blip"}), reply(200, {"job": []}))
+    assert make_client().cbs("GET", "v1", "job") == {"job": []}
+    assert len(fake.sent("GET")) == 2
+
+
+def test_get_500_twice_in_a_row_is_the_answer(make_client, fake, clock):
+    fake.add("GET", JOB_PATH, reply(500, {"message": "first"}), reply(500, {"message": "second"}),
+             reply(200, {"job": []}))
+    with pytest.raises(ApiError) as info:
+        make_client().cbs("GET", "v1", "job")
+    assert info.value.status == 500 and "second" in info.value.msg
+    assert len(fake.sent("GET")) == 2
+
+
+def test_a_certificate_the_client_does_not_trust_is_reported_at_once(make_client, fake, clock):
+    untrusted = ConnectionFailure("GET {0}: TLS certificate verification failed".format(API_URL + JOB_PATH),
+                                  maybe_sent=False, method="GET", url=API_URL + JOB_PATH, permanent=True)
+    fake.add("GET", JOB_PATH, untrusted, reply(200, {"job": []}))
+    with pytest.raises(ConnectionFailure):
+        make_client().cbs("GET", "v1", "job")
+    assert len(fake.sent("GET")) == 1 and clock.sleeps == []
+
+
+@pytest.mark.parametrize("status", [501, 400, 404, 409])
 def test_get_is_not_retried_on_other_statuses(make_client, fake, clock, status):
     fake.add("GET", JOB_PATH, reply(status, {"message": "no"}))
     with pytest.raises(ApiError):
@@ -334,7 +363,7 @@ def test_write_is_not_resent_after_a_failure_that_may_have_reached_the_server(ma
     assert exc.details == {"method": method, "path": WE_PATH}
 
 
-def test_get_5xx_message_does_not_claim_it_was_not_resent(make_client, fake):
+def test_get_5xx_message_does_not_claim_it_was_not_resent(make_client, fake, clock):
     fake.add("GET", JOB_PATH, reply(500, {"message": "boom"}))
     with pytest.raises(ApiError) as info:
         make_client().cbs("GET", "v1", "job")
