@@ -127,13 +127,16 @@ def job_failed(job: dict[str, Any]) -> JobFailedError:
     return JobFailedError(msg, job_id=job.get("id"), job=snake_keys(job), failed_items=items or None)
 
 
+WRITE_ACCEPTED = "The write was accepted; run the task again later to see it."
+
+
 def wait_until(read: Callable[[], Any], timeout: float, what: str, sleep: Callable[[float], None] | None = None,
                clock: Callable[[], float] | None = None, first_interval: float = 1.0,
-               max_interval: float = 15.0) -> Any:
+               max_interval: float = 15.0, after: str = WRITE_ACCEPTED) -> Any:
     """Call `read` until it returns something truthy, with the job poll's backoff.
 
     For synchronous writes whose result shows up in a listing a moment later; raises
-    JobTimeoutError saying `what` was awaited.
+    JobTimeoutError saying `what` was awaited, then `after`.
     """
     sleep = sleep or time.sleep
     clock = clock or time.monotonic
@@ -145,7 +148,6 @@ def wait_until(read: Callable[[], Any], timeout: float, what: str, sleep: Callab
             return found
         remaining = deadline - clock()
         if remaining <= 0:
-            raise JobTimeoutError("Timed out after {0} s waiting for {1}. The write was accepted; run the task "
-                                  "again later to see it.".format(int(timeout), what))
+            raise JobTimeoutError("Timed out after {0} s waiting for {1}. {2}".format(int(timeout), what, after))
         sleep(min(interval, remaining))
         interval = min(max_interval, interval * 1.5)

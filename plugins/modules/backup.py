@@ -16,6 +16,18 @@ description:
     runbook step "back up before the upgrade" can be repeated safely.
   - With O(state=absent), deletes the backup of that name, or every backup of the volume with
     O(all_backups=true). Nothing is deleted unless one of the two says so.
+notes:
+  - The work is started once. Before it sends its request, the task looks for a job of that kind already
+    running in BlueXP on the volume (an on-demand backup, or the deletion of every backup with
+    O(all_backups=true)) that an earlier run started and did not see end (O(wait=false), O(wait_timeout),
+    a lost answer). With O(wait) it follows that job to its end and reads the backups again, taking the
+    backup only if it is still missing; without O(wait), and in check mode, it reports that job
+    (RV(already_running), RV(job)) with no change and sends nothing.
+  - BlueXP's job records name the working environment of an on-demand backup, not its volume. A backup of
+    another volume of the same working environment that is running counts as well; with O(wait) the task waits
+    for it and then takes its own.
+  - A task that fails once its request was sent reports C(changed=true), and its message says whether the
+    work goes on in BlueXP and how to follow it.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -94,16 +106,26 @@ deleted:
   elements: str
   sample: [before-upgrade-2026-11]
 job:
-  description: The job the task started (the last of RV(jobs)), when it started one.
-  returned: when a job was started
+  description:
+    - The job the task started (the last of RV(jobs)), when it started one.
+    - The job found already running instead (see RV(already_running)), with its status then (C(PENDING) or
+      C(IN_PROGRESS)) or at its end when the task followed it.
+  returned: when a job was started or found running
   type: dict
   sample: {id: 5d0e1c2b-3a4f-4e6d-8c7b-9a0f1e2d3c4b, status: COMPLETED, type: adhoc-backup}
 jobs:
-  description: Every job the task started.
-  returned: when a job was started
+  description: Every job the task started, or found already running instead.
+  returned: when a job was started or found running
   type: list
   elements: dict
   sample: [{id: 5d0e1c2b-3a4f-4e6d-8c7b-9a0f1e2d3c4b, status: COMPLETED, type: adhoc-backup}]
+already_running:
+  description:
+    - True when the work was found already running in BlueXP (RV(jobs)) and was not started again; the task
+      then reports no change, and its message says how to follow it.
+  returned: when a job was found running
+  type: bool
+  sample: true
 volume_id:
   description: ID of the volume.
   returned: always
@@ -134,6 +156,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare impor
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
@@ -220,6 +243,17 @@ class Backup(Resource):
 
     def delete(self, current):
         return backups.delete(self.client, self.we_id, self.volume_id, current["id"])
+
+    def running(self, current, desired, changes):
+        """A backup being taken, or every backup being deleted: an earlier run's job not seen to its end."""
+        if desired is None:
+            return []  # deleting one backup is answered at once
+        kind = jobs.DELETE_VOLUME_BACKUPS if self.params["all_backups"] else jobs.ADHOC_BACKUP
+        return jobs.running_jobs(self.client, (kind,), self.we_id, [self.volume_id])
+
+    def found_running(self, found, waited):
+        super().found_running(found, waited)
+        self.extra["job"] = self.jobs[-1]
 
     def settle(self, after):
         if self.jobs:

@@ -20,6 +20,15 @@ description:
     the module only does with O(delete_backups=true); otherwise it fails listing the volumes that have backups.
   - Secrets of the provider blocks are sent at activation only. They cannot be read back, so they are never
     compared and never cause a change on an active working environment.
+notes:
+  - The work is started once. Before it sends its request, the task looks for a job already running in BlueXP
+    on the working environment that does the same kind of change (activation, change of the settings, deletion
+    of the backups and unregistration), started by an earlier run that did not see it end (O(wait=false),
+    O(wait_timeout), a lost answer). With O(wait) it follows that job to its end, reads the settings again and
+    sends only what is still needed; without O(wait), and in check mode, it reports that job
+    (RV(already_running), RV(jobs)) with no change and sends nothing.
+  - A task that fails once a request was sent reports C(changed=true), and its message says whether the work
+    goes on in BlueXP and how to follow it.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -301,11 +310,21 @@ activation:
            export_existing_snapshots: false, policy: {name: gold, rules: [{label: daily, retention: 30}],
            archive_after_days: null}}
 jobs:
-  description: The jobs the task started (deleting the backups, then unregistering, are two).
-  returned: when a write started a job
+  description:
+    - The jobs the task started (deleting the backups, then unregistering, are two).
+    - The jobs found already running instead (see RV(already_running)), with their status then (C(PENDING) or
+      C(IN_PROGRESS)) or at their end when the task followed them.
+  returned: when a write started a job, or a job was found running
   type: list
   elements: dict
   sample: [{id: 3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7, status: COMPLETED, type: backup-working-environment}]
+already_running:
+  description:
+    - True when the work was found already running in BlueXP (RV(jobs)) and was not started again; the task
+      then reports no change, and its message says how to follow it.
+  returned: when a job was found running
+  type: bool
+  sample: true
 working_environment_id:
   description: ID of the working environment.
   returned: always
@@ -343,6 +362,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare impor
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
@@ -478,6 +498,15 @@ class Activation(Resource):
                                                                              ", ".join(self.with_backups)),
                                      option="delete_backups", code="has_backups",
                                      volumes_with_backups=self.with_backups)
+
+    def running(self, current, desired, changes):
+        if desired["active"] and not current["active"]:
+            kinds = (jobs.BACKUP_WORKING_ENVIRONMENT,)
+        elif not desired["active"]:
+            kinds = (jobs.DELETE_WORKING_ENVIRONMENT_BACKUPS, jobs.UNREGISTER_WORKING_ENVIRONMENT)
+        else:
+            kinds = (jobs.MODIFY_WORKING_ENVIRONMENT,)
+        return jobs.running_jobs(self.client, kinds, self.we["id"])
 
     def update(self, current, desired, changes):
         we_id = self.we["id"]

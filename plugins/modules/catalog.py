@@ -16,6 +16,10 @@ description:
   - With O(state=disabled), turns indexing off. Backups are not touched either way.
   - The current state is read from the working environment's C(catalog-enabled) flag, so a rerun reports
     no change and sends no write.
+  - The set-up is started once. A set-up job already running in BlueXP on the working environment, started by
+    an earlier run that did not see it end (O(wait_timeout), a lost answer), is followed to its end with
+    O(wait) and the state read again; without O(wait), and in check mode, it is reported (RV(already_running),
+    RV(jobs)) with no change and nothing is sent.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -51,11 +55,18 @@ catalog:
   type: dict
   sample: {enabled: true}
 jobs:
-  description: The set-up job, when the task started one.
-  returned: when a job was started
+  description: The set-up job, when the task started one or found one already running (RV(already_running)).
+  returned: when a job was started or found running
   type: list
   elements: dict
   sample: [{id: 7b1c2d3e-0f4a-4b5c-8d9e-0a1b2c3d4e5f, status: COMPLETED, type: catalog-setup}]
+already_running:
+  description:
+    - True when a set-up job was found already running in BlueXP (RV(jobs)) and was not started again; the task
+      then reports no change, and its message says how to follow it.
+  returned: when a job was found running
+  type: bool
+  sample: true
 error_code:
   description:
     - Why the task failed, for playbooks to branch on; V(not_activated) when backup and recovery is not active
@@ -78,7 +89,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare impor
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import catalog
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import catalog, jobs
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
 
@@ -111,6 +122,11 @@ class Catalog(Resource):
             raise ConfigurationError("{0} has no active backup and recovery: activate it with "
                                      "bluexp.cloud_backup.backup_activation before indexing its backups."
                                      .format(self.we.get("name")), option="state", code="not_activated")
+
+    def running(self, current, desired, changes):
+        if not desired["enabled"]:
+            return []  # turning indexing off is answered at once
+        return jobs.running_jobs(self.client, (jobs.CATALOG_SETUP,), self.we["id"])
 
     def update(self, current, desired, changes):
         if desired["enabled"]:

@@ -19,6 +19,16 @@ description:
     unless O(force=true); its verdict is returned and the task reports no change.
   - With O(fail_on_detection=true) a detection fails the task, which is what a restore runbook wants
     before it restores from that backup.
+notes:
+  - The scan is started once. A backup whose scan status is C(IN_PROGRESS) is being scanned, by an earlier run
+    that did not see the scan end (O(wait=false), O(wait_timeout), a lost answer) or by anyone else; it is not
+    scanned a second time, even with O(force=true). With O(wait) the task follows that scan to its end and
+    returns its verdict; without O(wait), and in check mode, it reports it (RV(already_running), RV(job)) with
+    no change and sends nothing.
+  - Scan jobs name their working environment, not their backup, so RV(job) is returned for a scan found running
+    only when it is the one scan job running on the working environment.
+  - A task that fails once its request was sent reports C(changed=true), and its message says whether the
+    scan goes on in BlueXP and how to follow it.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -69,7 +79,7 @@ verdict:
   description:
     - The backup's ransomware scan status after the task (C(PROTECTED), C(RANSOMWARE_DETECTED), or another
       status the API reports).
-    - Null when a scan was due and not awaited (check mode, O(wait=false)).
+    - Null when a scan was due, or found running, and not awaited (check mode, O(wait=false)).
   returned: success, and with error_code V(ransomware_detected)
   type: str
   sample: PROTECTED
@@ -92,13 +102,22 @@ job:
   description:
     - The scan job (keys in snake_case), when the task started one.
     - With O(wait=false), only C(id) and C(status) C(PENDING).
-  returned: when a scan was started
+    - The scan job found already running instead (see RV(already_running)), with its status then (C(PENDING)
+      or C(IN_PROGRESS)) or at its end when the task followed it.
+  returned: when a scan was started, or found running
   type: dict
   sample:
     id: 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
     type: ransomware-scan
     status: COMPLETED
     error: ""
+already_running:
+  description:
+    - True when a scan of the backup was found already running in BlueXP and was not started again; the task
+      then reports no change, and its message says how to follow it.
+  returned: when a scan was found running
+  type: bool
+  sample: true
 error_code:
   description:
     - Why the task failed, for playbooks and roles to branch on instead of the message text.
@@ -121,10 +140,11 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
     merge_rules,
     working_environment_argument_spec,
 )
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, JobFailedError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, ransomware
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, jobs, ransomware
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job, running_message
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 ARGUMENT_SPEC = dict(
     **working_environment_argument_spec(),
@@ -136,15 +156,20 @@ ARGUMENT_SPEC = dict(
 
 def run(client, params, outcome):
     we, volume, backup = backups.resolve_source(client, params)
+    ids = (we["id"], volume["file-system-id"], backup["id"])
     verdict = ransomware.verdict_of(backup)
     outcome.before = {"verdict": verdict}
-    if verdict not in ransomware.FINAL_VERDICTS or params["force"]:
+    if verdict == ransomware.SCANNING:
+        # An earlier run's scan goes on (force or not): follow it, never start a second one.
+        followed = follow_running_scan(client, params, outcome, ids)
+        backup = followed or backup
+        verdict = ransomware.verdict_of(followed) if followed else None
+    elif verdict not in ransomware.FINAL_VERDICTS or params["force"]:
         outcome.changed = True
         # Unknown until a scan ends: in check mode, and when the scan is not awaited.
         verdict = None
         if not outcome.check_mode:
-            ids = (we["id"], volume["file-system-id"], backup["id"])
-            outcome.extra["job"] = follow_job(client, ransomware.start_scan(client, *ids), params)
+            outcome.extra["job"] = follow_job(client, outcome.send(ransomware.start_scan, client, *ids), params)
             if params["wait"]:
                 backup = ransomware.scanned_backup(client, *ids)
                 verdict = ransomware.verdict_of(backup)
@@ -156,6 +181,34 @@ def run(client, params, outcome):
             backup=outcome.extra["backup"], job=outcome.extra.get("job"), changed=outcome.changed)
 
 
+def follow_running_scan(client, params, outcome, ids):
+    """The backup once the scan that goes on has ended (with `wait`), else None with that scan reported.
+
+    The backup's own status tells that its scan goes on. Scan jobs name their working environment, not
+    their backup: the one scan job running there is this backup's and is followed and returned; among
+    several, the backup's status is followed instead.
+    """
+    running = jobs.running_jobs(client, (jobs.RANSOMWARE_SCAN,), ids[0], [ids[1]])
+    waiting = params["wait"] and not outcome.check_mode
+    if len(running) == 1:
+        job = (follow_job(client, {"job-id": running[0]["id"]}, params, fail_on_failed=False) if waiting
+               else snake_keys(running[0]))
+        outcome.extra["job"] = job
+        message = running_message([job], waiting)
+    else:
+        message = "A ransomware scan of backup {0} was already running in BlueXP; none was started a second " \
+                  "time.{1}".format(ids[2], "" if waiting else " Run the task again with wait=true to follow it.")
+    outcome.extra.update(already_running=True, msg=message)
+    if not waiting:
+        return None
+    backup = ransomware.wait_for_verdict(client, *ids, timeout=params["wait_timeout"])
+    if ransomware.verdict_of(backup) == ransomware.FAILED:
+        raise JobFailedError("The ransomware scan of backup {0} that was already running failed: {1}".format(
+            backup.get("name"), backup.get("ransomware-scan-status-failure") or "no error message was given"),
+            job=outcome.extra.get("job"), job_id=(outcome.extra.get("job") or {}).get("id"))
+    return backup
+
+
 def main():
     module = create_module(ARGUMENT_SPEC, with_wait=True,
                            **merge_rules(WORKING_ENVIRONMENT_RULES, BACKUP_SELECTION_RULES))
@@ -164,7 +217,7 @@ def main():
     try:
         run(new_client(module), module.params, outcome)
     except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
+        module.fail_json(**outcome.failure(exc))
     module.exit_json(**outcome.result())
 
 

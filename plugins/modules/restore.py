@@ -20,6 +20,10 @@ description:
     already ran, the task reports no change; when a matching restore is still running, the task follows
     that job instead of starting a second one. A target volume that exists for another reason fails the
     task, unless O(allow_existing_target=true) says that the existing volume is acceptable as it is.
+notes:
+  - A task that fails once its restore request was sent (a lost answer, O(wait_timeout), a failed job) reports
+    C(changed=true), and its message says whether the restore goes on in BlueXP and how to follow it; a rerun
+    follows a restore that goes on instead of starting it again.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -233,7 +237,7 @@ def run(client, params, outcome):
             body["archive-restore-priority"] = params["archive_restore_priority"]
         if params["skip_ransomware_check"]:
             body["skip-ransomware-check"] = True
-        outcome.extra["job"] = follow_job(client, restores.start(client, body), params)
+        outcome.extra["job"] = follow_job(client, outcome.send(restores.start, client, body), params)
     if params["wait"]:
         found = restores.target_volume(client, target_we["id"], svm, name)
         outcome.after = snake_keys(found) if found else outcome.after
@@ -247,7 +251,7 @@ def main():
     try:
         run(new_client(module), module.params, outcome)
     except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
+        module.fail_json(**outcome.failure(exc))
     module.exit_json(**outcome.result())
 
 

@@ -19,6 +19,10 @@ description:
     the restored copy is written under a new name, as the API renames it.
   - A rerun finds the completed restore of the same files from the same backup to the same target and
     reports no change; a matching restore that is still running is followed instead of started again.
+notes:
+  - A task that fails once its restore request was sent (a lost answer, O(wait_timeout), a failed job) reports
+    C(changed=true), and its message says whether the restore goes on in BlueXP and how to follow it; a rerun
+    follows a restore that goes on instead of starting it again.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -256,7 +260,7 @@ def run(client, params, outcome):
             "file": [{"inode": e.get("inode"), "path": e["path"], "type": e.get("type"), "size": e.get("size"),
                       "mtime": e.get("mtime")} for e in entries],
             "skip-file-rename": bool(params["overwrite"])}
-    job = follow_job(client, restores.start(client, body), params, fail_on_failed=False)
+    job = follow_job(client, outcome.send(restores.start, client, body), params, fail_on_failed=False)
     results = file_results(job, paths)
     outcome.extra.update(job=job, files=results)
     if any(r["status"] == "FAILED" for r in results):
@@ -271,7 +275,7 @@ def main():
     try:
         run(new_client(module), module.params, outcome)
     except BlueXPError as exc:
-        module.fail_json(**exc.to_result())
+        module.fail_json(**outcome.failure(exc))
     module.exit_json(**outcome.result())
 
 

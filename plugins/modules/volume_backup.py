@@ -16,6 +16,18 @@ description:
   - Several volumes are sent in one multi-volume request; the task reports the result of each volume,
     and fails when any of them failed, listing which succeeded and which did not.
   - Backup and recovery must be active on the working environment (M(bluexp.cloud_backup.backup_activation)).
+notes:
+  - The work is started once. Before it sends its requests, the task looks for a job already running in
+    BlueXP that does one of its changes (protecting, changing, deleting the backups of or unprotecting one of
+    the volumes), started by an earlier run that did not see it end (O(wait=false), O(wait_timeout), a lost
+    answer). With O(wait) it follows that job to its end, reads the volumes again and sends only what is still
+    needed; without O(wait), and in check mode, it reports that job (RV(already_running), RV(jobs)) with no
+    change and sends nothing.
+  - BlueXP's job records name the volumes of a multi-volume job, but not the volume of a single-volume job. A
+    single-volume job of the same kind on another volume of the working environment counts as well; with
+    O(wait) the task waits for it and then does its own work.
+  - A task that fails once a request was sent reports C(changed=true), and its message says whether the work
+    goes on in BlueXP and how to follow it.
 author:
   - bluexp.cloud_backup maintainers (@bluexp-cloud-backup)
 extends_documentation_fragment:
@@ -130,11 +142,21 @@ volumes:
     - {id: 9c1b2f8e-55aa-11ee-8c99-0242ac120002, name: vol_finance, svm: svm_prod, state: protected, policy: gold,
        action: protect, result: SUCCESS, error: null}
 jobs:
-  description: The jobs the task started; empty when its writes were answered at once.
-  returned: when the task sent a write
+  description:
+    - The jobs the task started; empty when its writes were answered at once.
+    - The jobs found already running instead (see RV(already_running)), with their status then (C(PENDING) or
+      C(IN_PROGRESS)) or at their end when the task followed them.
+  returned: when the task sent a write, or found a job running
   type: list
   elements: dict
   sample: [{id: 0b7c6d5e-4f3a-4b2c-9d1e-8f7a6b5c4d3e, status: COMPLETED, type: backup-volumes}]
+already_running:
+  description:
+    - True when the work was found already running in BlueXP (RV(jobs)) and was not started again; the task
+      then reports no change, and its message says how to follow it.
+  returned: when a job was found running
+  type: bool
+  sample: true
 working_environment_id:
   description: ID of the working environment.
   returned: always
@@ -183,6 +205,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     PartialFailure,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
@@ -198,6 +221,15 @@ ARGUMENT_SPEC = dict(
 )
 
 REMOVALS = ("unprotect", "delete backups and unprotect")
+# The jobs that do each action: an earlier run's job of these is followed or reported, not started again.
+ACTION_JOBS = {
+    "protect": (jobs.BACKUP_VOLUME, jobs.BACKUP_VOLUMES),
+    "pause": (jobs.MODIFY_VOLUMES,),
+    "resume": (jobs.MODIFY_VOLUMES,),
+    "change policy": (jobs.MODIFY_VOLUMES,),
+    "unprotect": (jobs.REMOVE_VOLUME_BACKUP,),
+    "delete backups and unprotect": (jobs.DELETE_VOLUME_BACKUPS, jobs.REMOVE_VOLUME_BACKUP),
+}
 
 
 def per_volume_results(job):
@@ -252,6 +284,11 @@ class VolumeBackups(Resource):
             raise ConfigurationError("Volume(s) {0} still have backups; nothing was changed. Set delete_backups=true "
                                      "to delete their backups and unprotect them.".format(", ".join(blocked)),
                                      option="delete_backups", code="has_backups", volumes_with_backups=blocked)
+
+    def running(self, current, desired, changes):
+        planned = [after for after in desired if after["action"]]
+        kinds = [kind for after in planned for kind in ACTION_JOBS[after["action"]]]
+        return jobs.running_jobs(self.client, kinds, self.we_id, [after["id"] for after in planned])
 
     def update(self, current, desired, changes):
         """One request per kind of change, each covering all its volumes.

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
@@ -29,3 +29,49 @@ def get_job(client: Any, job_id: str) -> dict[str, Any] | None:
 
 def to_result(job: dict[str, Any]) -> dict[str, Any]:
     return snake_keys(job)
+
+
+# Job types. The API documents the `type` field but, of its values, only `backup-working-environment`;
+# the others are the kebab-case names of their operations that this collection assumes (its emulator
+# uses them). A type the server names otherwise is simply not found: the task then behaves as if no
+# job of that kind ran, as it did before it looked.
+BACKUP_WORKING_ENVIRONMENT = "backup-working-environment"
+MODIFY_WORKING_ENVIRONMENT = "modify-working-environment"
+UNREGISTER_WORKING_ENVIRONMENT = "unregister-working-environment"
+DELETE_WORKING_ENVIRONMENT_BACKUPS = "delete-working-environment-backups"
+BACKUP_VOLUME = "backup-volume"
+BACKUP_VOLUMES = "backup-volumes"
+ADHOC_BACKUP = "adhoc-backup"
+MODIFY_VOLUMES = "modify-volumes"
+REMOVE_VOLUME_BACKUP = "remove-volume-backup"
+DELETE_VOLUME_BACKUPS = "delete-volume-backups"
+RANSOMWARE_SCAN = "ransomware-scan"
+CATALOG_SETUP = "catalog-setup"
+RUNNING = ("PENDING", "IN_PROGRESS")
+
+
+def named_volumes(job: dict[str, Any]) -> list[str]:
+    """The volumes a job names: only multi-volume jobs do, in `data.multi-volume-backup.volume[].id`."""
+    entries = (((job.get("data") or {}).get("multi-volume-backup") or {}).get("volume")) or []
+    return [str(entry.get("id")) for entry in entries if isinstance(entry, dict) and entry.get("id")]
+
+
+def running_jobs(client: Any, job_types: Iterable[str], we_id: str,
+                 volume_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Jobs of these types on this working environment that have not ended, oldest first: work a task
+    must follow rather than start a second time.
+
+    A job record names its working environment (`working-environment-id`) and, for multi-volume work
+    only, its volumes. With `volume_ids`, a job that names volumes counts when it names one of them;
+    a job that names none counts too, since it may be working on one of them.
+    """
+    wanted = set(volume_ids) if volume_ids is not None else None
+    found = []
+    for job_type in dict.fromkeys(job_types):
+        for job in list_jobs(client, job_type):
+            if job.get("status") not in RUNNING or job.get("working-environment-id") != we_id:
+                continue
+            named = named_volumes(job)
+            if wanted is None or not named or wanted.intersection(named):
+                found.append(job)
+    return sorted(found, key=lambda job: job.get("time") or 0)

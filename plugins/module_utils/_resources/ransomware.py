@@ -15,9 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import wait_until
+
 # Verdicts after which a backup needs no new scan; any other status (or none) means "not scanned".
 FINAL_VERDICTS = ("PROTECTED", "RANSOMWARE_DETECTED")
 DETECTED = "RANSOMWARE_DETECTED"
+# A scan of the backup goes on; FAILED: the last scan did not reach a verdict.
+SCANNING = "IN_PROGRESS"
+FAILED = "FAILED"
 
 
 def verdict_of(backup: dict[str, Any]) -> str | None:
@@ -34,3 +39,13 @@ def scanned_backup(client: Any, we_id: str, volume_id: str, backup_id: str) -> d
     """The backup record, read on its own for the scan fields a finished scan left on it."""
     return client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume", volume_id,
                       "snapshot", backup_id) or {}
+
+
+def wait_for_verdict(client: Any, we_id: str, volume_id: str, backup_id: str, timeout: float) -> dict[str, Any]:
+    """The backup record once the scan that goes on has ended (its status is no longer IN_PROGRESS)."""
+    def ended() -> dict[str, Any] | None:
+        backup = scanned_backup(client, we_id, volume_id, backup_id)
+        return backup if verdict_of(backup) != SCANNING else None
+
+    return wait_until(ended, timeout, "the ransomware scan of backup {0} to end".format(backup_id),
+                      after="The scan goes on in BlueXP: run the task again later to follow it.")

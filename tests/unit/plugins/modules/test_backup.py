@@ -102,7 +102,7 @@ def test_without_wait_the_job_id_is_returned_and_nothing_is_polled(emulator, fle
     [job] = jobs_of(emulator, "adhoc-backup")
     assert result["job"] == {"id": job["id"], "status": "PENDING"}
     assert result["backup"] == {"name": "before-upgrade", "label": None}
-    assert not any(path.startswith(emulator.cbs_path("v1", "job")) for _m, path in emulator.calls())
+    assert not any(path.startswith(emulator.cbs_path("v1", "job") + "/") for _m, path in emulator.calls())
     assert [m for m, _p in emulator.calls()].count("POST") == 1
     assert emulator.sleeps == []
 

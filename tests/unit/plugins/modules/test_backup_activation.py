@@ -202,7 +202,7 @@ def test_activation_without_wait_returns_the_job_id_and_the_prediction(emulator,
     [job] = new_jobs(emulator, fleet, "backup-working-environment")[-1:]
     assert result["jobs"] == [{"id": job["id"], "status": "PENDING"}]
     assert result["activation"]["provider"] == "AWS" and result["activation"]["active"] is True
-    assert not any(p.startswith(emulator.cbs_path("v1", "job")) for _m, p in emulator.calls())
+    assert not any(p.startswith(emulator.cbs_path("v1", "job") + "/") for _m, p in emulator.calls())
     assert emulator.sleeps == []
 
 
@@ -304,7 +304,8 @@ def test_change_without_wait_returns_the_job_and_the_prediction(emulator, fleet,
     [job] = new_jobs(emulator, fleet, "modify-working-environment")
     assert result["jobs"] == [{"id": job["id"], "status": "PENDING"}]
     assert result["activation"]["max_transfer_rate"] == 300
-    assert [m for m, _p in emulator.calls()] == ["GET", "GET", "PUT"]
+    # The working environment, its settings, the job list (no change of them running), the change.
+    assert [m for m, _p in emulator.calls()] == ["GET", "GET", "GET", "PUT"]
 
 
 @pytest.mark.parametrize("options", [

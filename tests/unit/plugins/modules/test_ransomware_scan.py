@@ -112,9 +112,6 @@ def test_a_backup_whose_last_scan_failed_is_scanned(emulator, fleet):
     assert result["verdict"] == "PROTECTED"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="the module starts a second scan, which BlueXP refuses while one runs; it should follow "
-                          "the running scan")
 def test_a_backup_being_scanned_gets_the_verdict_of_the_running_scan(emulator, fleet):
     emulator.api("POST", "v1", "ransomware", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
                  "snapshot", fleet.newest["id"])
@@ -122,6 +119,8 @@ def test_a_backup_being_scanned_gets_the_verdict_of_the_running_scan(emulator, f
     result = emulator.run_ok("ransomware_scan", **args(fleet))
     assert emulator.writes() == []
     assert result["verdict"] == "PROTECTED"
+    assert result["changed"] is False and result["already_running"] is True
+    assert result["job"]["type"] == "ransomware-scan" and result["job"]["status"] == "COMPLETED"
 
 
 @pytest.mark.parametrize("selection", ["by name", "by id", "newest before Z", "newest before naive UTC"])

@@ -160,7 +160,7 @@ def test_without_wait_the_job_id_is_returned_and_not_polled(emulator, fleet):
     assert result["changed"] is True
     [job] = jobs_of(emulator, fleet, "backup-volumes")
     assert result["jobs"] == [{"id": job["id"], "status": "PENDING"}]
-    assert not any(p.startswith(emulator.cbs_path("v1", "job")) for _m, p in emulator.calls())
+    assert not any(p.startswith(emulator.cbs_path("v1", "job") + "/") for _m, p in emulator.calls())
     assert emulator.sleeps == []
 
 
