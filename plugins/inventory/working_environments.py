@@ -351,7 +351,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if wanted_accounts:
             accounts = [{"id": a, "name": None} for a in dict.fromkeys(wanted_accounts)]
         else:
-            accounts = _discovery.accounts_of(client.get_platform_json(_discovery.accounts_url(client.api_url)))
+            accounts = _discovery.accounts_of(_discovery.read_accounts(client.get_platform_json, client.api_url))
             if not accounts:
                 raise AnsibleParserError("{0}: no BlueXP account is visible to this credential.".format(NAME))
         if len(accounts) == 1 and wanted_connectors:
@@ -361,7 +361,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         found = []
         for account in accounts:
             connectors = _discovery.connectors_of(
-                client.get_platform_json(_discovery.connector_list_url(client.api_url, account["id"])))
+                _discovery.read_connectors(client.get_platform_json, client.api_url, account["id"]))
             named = account
             if account["name"] is None and connectors:
                 named = dict(account, name=connectors[0].get("account_name"))

@@ -160,7 +160,7 @@ class TokenProvider:
             raise self._auth_error(status, _json_or_none(raw))
         data = _json_or_none(raw)
         token = data.get("access_token") if isinstance(data, dict) else None
-        if not token:
+        if not token or not isinstance(token, str):
             raise AuthError(status, "POST", self._token_url,
                             server_message="the token response has no access_token")
         return token

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Answer, Fields
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import DiscoveryError
 
 CONNECTOR_SUFFIX = "clients"
@@ -26,6 +27,11 @@ _CONNECTOR_LIST_HOSTS = {
     "api.bluexp.netapp.com": "https://api.services.cloud.netapp.com",
     "cloudmanager.cloud.netapp.com": "https://api.services.cloud.netapp.com",
 }
+# What is read of an account (GET /tenancy/account, a bare list) and of a Connector list.
+ACCOUNT = Fields(optional={"accountPublicId": str, "accountName": str})
+CONNECTOR_LIST = Fields(required={"occms": [Fields(optional={
+    "agentId": str, "occm": str, "occmName": str, "status": str, "accountName": str,
+    "agent": Fields(optional={"agentId": str, "name": str})})]})
 
 
 def normalise_connector_id(connector_id: str | None) -> str | None:
@@ -95,6 +101,18 @@ def accounts_url(api_url: str) -> str:
     return api_url.rstrip("/") + "/tenancy/account"
 
 
+def read_accounts(get_json: Callable[[str], Any], api_url: str) -> list[dict[str, Any]]:
+    """The accounts the credential sees, as GET /tenancy/account lists them."""
+    url = accounts_url(api_url)
+    return Answer("GET", urlsplit(url).path, get_json(url)).objects(ACCOUNT)
+
+
+def read_connectors(get_json: Callable[[str], Any], api_url: str, account_id: str) -> dict[str, Any]:
+    """{"occms": [...]}, the account's Connectors."""
+    url = connector_list_url(api_url, account_id)
+    return Answer("GET", urlsplit(url).path, get_json(url)).object(CONNECTOR_LIST)
+
+
 class Discovery:
     """Resolves account and Connector lazily, at most once per run."""
 
@@ -108,12 +126,12 @@ class Discovery:
     @property
     def account_id(self) -> str:
         if self._account_id is None:
-            self._account_id = pick_account(self._get_json(accounts_url(self._api_url)))
+            self._account_id = pick_account(read_accounts(self._get_json, self._api_url))
         return self._account_id
 
     @property
     def connector_id(self) -> str:
         if self._connector_id is None:
             account = self.account_id
-            self._connector_id = pick_connector(account, self._get_json(connector_list_url(self._api_url, account)))
+            self._connector_id = pick_connector(account, read_connectors(self._get_json, self._api_url, account))
         return self._connector_id

@@ -105,6 +105,23 @@ class ApiError(BlueXPError):
                    body=body if body is not None else (text[:500] or None))
 
 
+class UnexpectedAnswerError(BlueXPError):
+    """A successful answer whose JSON does not have the shape the operation always has.
+
+    A list where an object is, null where the API always sends a list, a number where an ID
+    is: acting on it could read "nothing to protect" or "no job" into an answer that said
+    nothing of the kind, so the module stops and names the request and what was unexpected.
+    """
+
+    code = "unexpected_answer"
+
+    def __init__(self, method: str, path: str, problem: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__("{0} {1} answered with an unexpected shape: {2}.".format(method, path, problem),
+                         method=method, path=path)
+
+
 class AuthError(ApiError):
     """The token endpoint refused the credential, or the API refused the token."""
 

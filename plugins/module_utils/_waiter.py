@@ -44,10 +44,13 @@ def poll_interval(waited: float, fraction: float = POLL_FRACTION, shortest: floa
 
 
 def job_id_of(body: Any) -> str | None:
-    """The job id from a 202 answer, or None for a synchronous one."""
-    if isinstance(body, dict):
-        return body.get("job-id") or body.get("jobId")
-    return None
+    """The job id from a 202 answer, or None for a synchronous one.
+
+    Always text: an ID the API sent as a number is still the job's ID, and anything else gets
+    "no job with this ID" when it is read.
+    """
+    job_id = (body.get("job-id") or body.get("jobId")) if isinstance(body, dict) else None
+    return str(job_id) if job_id else None
 
 
 def failed_items(job: dict[str, Any]) -> list[dict[str, Any]]:

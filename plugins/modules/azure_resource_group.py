@@ -96,7 +96,8 @@ error_code:
     - Why the task failed, for playbooks to branch on. V(region_not_found) when O(region) is not a region of
       the subscription, V(region_mismatch) when a group of that name exists in another region (a group cannot
       move), V(invalid_option) for a malformed option (the message names it), V(job_timeout) when the group is
-      not listed within O(wait_timeout), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent).
+      not listed within O(wait_timeout), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent),
+      V(unexpected_answer).
   returned: failure
   type: str
   sample: region_not_found

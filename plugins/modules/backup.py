@@ -142,7 +142,8 @@ error_code:
       V(not_protected) when an on-demand backup is asked of a volume that is not protected or is paused;
       V(working_environment_not_found); V(invalid_option) (options that do not go together, a volume name in
       several SVMs without O(svm)); V(job_failed) and V(job_timeout) for the backup or deletion job;
-      V(api_error), V(not_found), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed).
+      V(api_error), V(not_found), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed),
+      V(unexpected_answer).
   returned: failure
   type: str
   sample: not_protected

@@ -348,7 +348,7 @@ error_code:
       go together, O(provider) missing to activate, an undiscovered StorageGRID, or a setting chosen at activation
       asked to change (see RV(conflicts)); V(working_environment_not_found); V(job_failed) and V(job_timeout)
       for the activation, change, deletion or unregistration job; V(api_error), V(not_found), V(auth_failed),
-      V(transport_error), V(write_not_resent), V(discovery_failed).
+      V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: has_backups

@@ -155,7 +155,7 @@ error_code:
       matches no volume; V(no_backup) when it names a volume that exists but is not backed up;
       V(working_environment_not_found), V(invalid_option) (a malformed age, O(volumes) without a working
       environment, a volume name in several SVMs without O(svm)), V(api_error), V(not_found), V(auth_failed),
-      V(transport_error), V(discovery_failed).
+      V(transport_error), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: volume_not_found

@@ -143,7 +143,7 @@ error_code:
       to be deleted (the message says how many), V(not_supported) when the Connector's API does not report
       policy IDs so that it cannot delete one, V(invalid_option) for options the API would refuse (the
       message names the option), V(working_environment_not_found), V(api_error), V(auth_failed),
-      V(transport_error), V(write_not_resent).
+      V(transport_error), V(write_not_resent), V(unexpected_answer).
   returned: failure
   type: str
   sample: policy_in_use

@@ -71,7 +71,7 @@ error_code:
   description:
     - Why the task failed, for playbooks to branch on; V(not_activated) when backup and recovery is not active
       on the working environment, V(working_environment_not_found), V(invalid_option), V(job_failed),
-      V(job_timeout), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent).
+      V(job_timeout), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent), V(unexpected_answer).
   returned: failure
   type: str
   sample: not_activated

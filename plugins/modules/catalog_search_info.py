@@ -128,7 +128,7 @@ error_code:
   description:
     - Why the task failed, for playbooks and roles to branch on instead of the message text.
     - V(invalid_option) (bad query, sizes or times), V(not_found), V(api_error), V(auth_failed),
-      V(transport_error), V(discovery_failed).
+      V(transport_error), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: invalid_option

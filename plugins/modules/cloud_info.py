@@ -205,7 +205,7 @@ error_code:
   description:
     - Why the task failed, for playbooks to branch on. V(invalid_option) when an option a subset needs is
       missing or malformed (the message names it), V(not_found) when the API does not know a subscription,
-      project, account, vault or key ring given, V(api_error), V(auth_failed), V(transport_error).
+      project, account, vault or key ring given, V(api_error), V(auth_failed), V(transport_error), V(unexpected_answer).
   returned: failure
   type: str
   sample: invalid_option

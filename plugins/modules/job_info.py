@@ -130,7 +130,7 @@ error_code:
     - Why the task failed, for playbooks and roles to branch on instead of the message text.
     - V(job_failed) (O(fail_on_failed=true) and a job failed), V(job_timeout) (O(wait=true) and a job did not
       end within O(wait_timeout); it goes on), V(not_found) (no job with an ID of O(job_ids)), V(invalid_option),
-      V(api_error), V(auth_failed), V(transport_error), V(discovery_failed).
+      V(api_error), V(auth_failed), V(transport_error), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: job_timeout

@@ -153,7 +153,7 @@ error_code:
     - V(not_licensed) (O(fail_if_invalid=true) and a checked working environment is not validly licensed;
       RV(licenses) and RV(invalid) are returned), V(working_environment_not_found) (no working environment
       with an ID of O(working_environment_ids)), V(invalid_option), V(api_error), V(not_found), V(auth_failed),
-      V(transport_error), V(discovery_failed).
+      V(transport_error), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: not_licensed

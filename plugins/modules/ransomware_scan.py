@@ -127,7 +127,7 @@ error_code:
       V(no_backup) (the volume has no backup, or none before O(newest_before)),
       V(backup_not_found) (no backup of that name or ID), V(job_failed), V(job_timeout) (the scan goes on;
       follow it with M(bluexp.cloud_backup.job_info)), V(invalid_option), V(not_found), V(api_error),
-      V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed).
+      V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: ransomware_detected

@@ -164,7 +164,7 @@ error_code:
       V(backup_not_found) (no backup of that name or ID), V(target_exists) (O(target_volume) exists and is not
       the result of this restore), V(job_failed), V(job_timeout) (the job goes on; follow it with
       M(bluexp.cloud_backup.job_info)), V(invalid_option), V(not_found), V(api_error), V(auth_failed),
-      V(transport_error), V(write_not_resent), V(discovery_failed).
+      V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: target_exists

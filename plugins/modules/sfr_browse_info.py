@@ -105,7 +105,7 @@ error_code:
       V(no_backup) (the volume has no backup, or none before O(newest_before)),
       V(backup_not_found) (no backup of that name or ID), V(not_found) (O(path) is not in the backup),
       V(job_failed) (the backups could not be mounted for browsing), V(job_timeout), V(invalid_option),
-      V(api_error), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed).
+      V(api_error), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: no_backup

@@ -152,7 +152,7 @@ error_code:
       nothing was restored), V(partial_failure) (some files were restored, others not; RV(files) says which),
       V(job_failed), V(job_timeout) (the job goes on; follow it with M(bluexp.cloud_backup.job_info)),
       V(invalid_option), V(not_found), V(api_error), V(auth_failed), V(transport_error), V(write_not_resent),
-      V(discovery_failed).
+      V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: nothing_restored
@@ -205,7 +205,7 @@ def wanted_paths(files):
 
 def file_results(job, paths):
     """Per-file status from the job's restore batches; files the job did not list keep its status."""
-    batches = ((job or {}).get("data") or {}).get("restore", {}).get("batch") or []
+    batches = (((job or {}).get("data") or {}).get("restore") or {}).get("batch") or []
     by_path = {}
     for batch in batches:
         for entry in batch.get("file") or []:

@@ -186,7 +186,8 @@ error_code:
       cannot tell whether the working environment holds credentials, V(not_supported) when the Connector's API
       has no credential store (API 4.x), V(invalid_option) for a malformed option (the message names it),
       V(working_environment_not_found), V(job_timeout) when the grid is not listed within O(wait_timeout),
-      V(api_error) (for example a refused discovery), V(auth_failed), V(transport_error), V(write_not_resent).
+      V(api_error) (for example a refused discovery), V(auth_failed), V(transport_error), V(write_not_resent),
+      V(unexpected_answer).
   returned: failure
   type: str
   sample: storagegrid_not_discovered

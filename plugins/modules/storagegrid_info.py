@@ -100,7 +100,7 @@ error_code:
   description:
     - Why the task failed, for playbooks to branch on. V(invalid_option) when O(version_of) is not a server
       address (the message names it), V(api_error) when the server in O(version_of) does not answer as a
-      StorageGRID, V(auth_failed), V(transport_error).
+      StorageGRID, V(auth_failed), V(transport_error), V(unexpected_answer).
   returned: failure
   type: str
   sample: invalid_option

@@ -189,7 +189,7 @@ error_code:
       RV(volumes_with_backups)); V(working_environment_not_found); V(invalid_option) (O(policy) missing to
       protect a volume, a volume name in several SVMs without O(svm)); V(job_failed) and
       V(job_timeout) for a job; V(api_error), V(not_found), V(auth_failed), V(transport_error),
-      V(write_not_resent), V(discovery_failed).
+      V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: partial_failure

@@ -287,7 +287,8 @@ error_code:
   description:
     - Why the task failed, for playbooks and roles to branch on instead of the message text.
     - V(working_environment_not_found) (no working environment with an ID of O(working_environment_ids)),
-      V(invalid_option), V(api_error), V(not_found), V(auth_failed), V(transport_error), V(discovery_failed).
+      V(invalid_option), V(api_error), V(not_found), V(auth_failed), V(transport_error), V(discovery_failed),
+      V(unexpected_answer).
   returned: failure
   type: str
   sample: working_environment_not_found

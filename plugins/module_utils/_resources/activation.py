@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read_if_found
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, differences, normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
@@ -51,8 +52,16 @@ DATALOCK_MODES = {"AWS": ("GOVERNANCE", "COMPLIANCE"), "SGWS": ("GOVERNANCE", "C
                   "AZURE": ("LOCKED", "UNLOCKED")}
 
 
+# The fields of a backup record that are compared or looked into (`view`, licenses, StorageGRID).
+RECORD = Fields(required={"id": str}, optional={
+    "backup-enablement-status": str, "provider": str, "provider-account-id": str, "bucket": str, "region": str,
+    "object-lock": str, "storage-grid-id": str, "storage-server": str,
+    "backup-policy": Fields(optional={"name": str, "rule": [dict]})})
+
+
 def get(client: Any, we_id: str) -> dict[str, Any] | None:
-    return client.cbs("GET", "v1", "backup", "working-environment", we_id, not_found_ok=True)
+    answer = read_if_found(client, "GET", "v1", "backup", "working-environment", we_id)
+    return answer.object(RECORD) if answer else None
 
 
 def is_active(record: dict[str, Any] | None) -> bool:

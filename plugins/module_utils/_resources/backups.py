@@ -13,8 +13,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import NUMBER, Fields, read_if_found
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc, snake_keys
+
+
+# What is read of a backup: its ID, the name and creation time it is chosen by, whether it is archived
+# and its scan verdict.
+BACKUP = Fields(required={"id": str}, optional={"name": str, "creation-time": NUMBER, "archived": bool,
+                                                "ransomware-scan-status": str})
 
 
 def list_backups(client: Any, we_id: str, volume_id: str) -> list[dict[str, Any]]:
@@ -25,9 +32,9 @@ def list_backups(client: Any, we_id: str, volume_id: str) -> list[dict[str, Any]
     Every caller has resolved the working environment and the volume before (through
     `working_environments.resolve` and `volumes.pick`), so a 404 here never hides a wrong name.
     """
-    body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume", volume_id, "snapshot",
-                      not_found_ok=True)
-    backups = list((body or {}).get("snapshot") or [])
+    answer = read_if_found(client, "GET", "v1", "backup", "working-environment", we_id, "volume", volume_id,
+                           "snapshot")
+    backups = answer.items("snapshot", BACKUP) if answer else []
     return sorted(backups, key=lambda b: b.get("creation-time") or 0, reverse=True)
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import NUMBER, Fields, read
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
+
+# What is read of a search: each match's path and what names it when its backups are asked for.
+SEARCH = Fields(required={"results": [Fields(required={
+    "resourceName": str, "workingEnvironmentId": str, "volumeId": str, "resourceType": str})]},
+    optional={"endOfResults": bool})
+SNAPSHOTS = Fields(required={"results": Fields(required={
+    "snapshots": [Fields(optional={"snapshotCreationTime": NUMBER})]})})
 
 
 def is_enabled(activation: dict[str, Any] | None) -> bool:
@@ -51,14 +59,14 @@ def search_body(kind: str | None = None, we_ids: list[str] | None = None, extens
 
 def search(client: Any, query: str, body: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
     """(matches as the API sends them, whether the catalog holds more than it answered)."""
-    answer = client.cbs("POST", "v1", "catalog", "search", query={"query": query}, body=body) or {}
-    return list(answer.get("results") or []), not answer.get("endOfResults", True)
+    answer = read(client, "POST", "v1", "catalog", "search", query={"query": query}, body=body).object(SEARCH)
+    return answer["results"], not answer.get("endOfResults", True)
 
 
 def snapshots_holding(client: Any, match: dict[str, Any]) -> list[dict[str, Any]]:
     """The backups that hold one search match (a read, though sent as POST), newest first."""
-    body = client.cbs("POST", "v1", "catalog", "snapshots", body={
+    answer = read(client, "POST", "v1", "catalog", "snapshots", body={
         "resourceName": match["resourceName"], "workingEnvironmentId": match["workingEnvironmentId"],
         "volumeId": match["volumeId"], "resourceType": match["resourceType"]})
-    found = ((body or {}).get("results") or {}).get("snapshots") or []
+    found = answer.object(SNAPSHOTS)["results"]["snapshots"]
     return sorted(snake_keys(found), key=lambda s: s.get("snapshot_creation_time") or 0, reverse=True)

@@ -17,6 +17,7 @@ import difflib
 import re
 from typing import Any, NamedTuple
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
@@ -92,12 +93,13 @@ def validate(subsets: list[str], params: dict[str, Any]) -> None:
             raise ConfigurationError("{0}: {1!r} is not {2}.".format(option, value, what), option=option)
 
 
-def gather(client: Any, subset: str, params: dict[str, Any]) -> list[Any]:
+def gather(client: Any, subset: str, params: dict[str, Any], item: Any = object) -> list[Any]:
+    """The subset's list; `item` is the shape of its items when they are used (some lists hold text)."""
     spec = SUBSETS[subset]
     segments = [params[s[1:-1]] if s.startswith("{") else s for s in spec.path]
     query = {api: params.get(option) for api, option in spec.query}
-    body = client.cbs("GET", "v1", *segments, query=query or None)
-    return snake_keys((body or {}).get(spec.answer_key) or [])
+    answer = read(client, "GET", "v1", *segments, query=query or None)
+    return snake_keys(answer.items(spec.answer_key, item))
 
 
 # Azure's rule for resource group names: 1-90 letters, digits, _ ( ) - . and not ending with a period.
@@ -113,7 +115,8 @@ def check_resource_group_name(name: str) -> str:
 
 def resource_groups(client: Any, subscription: str) -> list[Any]:
     """The resource groups of a subscription, in every region."""
-    return gather(client, "azure_resource_groups", {"azure_subscription": subscription})
+    return gather(client, "azure_resource_groups", {"azure_subscription": subscription},
+                  item=Fields(optional={"name": str}))
 
 
 def resource_group(client: Any, subscription: str, name: str) -> dict[str, Any] | None:
@@ -124,7 +127,8 @@ def resource_group(client: Any, subscription: str, name: str) -> dict[str, Any] 
 
 def check_azure_region(client: Any, subscription: str, region: str, option: str = "region") -> str:
     """A region code of the subscription, as Azure spells it (compared case-insensitively)."""
-    codes = [r.get("code") or "" for r in gather(client, "azure_regions", {"azure_subscription": subscription})]
+    regions = gather(client, "azure_regions", {"azure_subscription": subscription}, item=Fields(optional={"code": str}))
+    codes = [r.get("code") or "" for r in regions]
     found = next((code for code in codes if code.casefold() == region.casefold()), None)
     if found is None:
         close = difflib.get_close_matches(region, codes, n=5)
@@ -136,5 +140,5 @@ def check_azure_region(client: Any, subscription: str, region: str, option: str 
 
 def create_resource_group(client: Any, subscription: str, name: str, region: str) -> Any:
     """Create a resource group through the Connector's Azure credentials; answers with its `state`."""
-    return client.cbs("POST", "v1", "azure", "subscription", subscription, "resource-group",
-                      body={"name": name, "region": region})
+    return read(client, "POST", "v1", "azure", "subscription", subscription, "resource-group",
+                body={"name": name, "region": region}).object(Fields(optional={"state": str}), empty_ok=True)

@@ -11,19 +11,27 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read, read_if_found
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 
 STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
+# What is read of a job (here, by the waiter and by the restores): its ID and status, and in its
+# data the per-volume and per-file results and what a restore moved where.
+_FILE = Fields(optional={"path": str})
+JOB = Fields(required={"id": str, "status": str}, optional={"data": Fields(optional={
+    "multi-volume-backup": Fields(optional={"volume": [Fields(optional={"id": str, "status": str})]}),
+    "restore": Fields(optional={"type": str, "source": dict, "target": dict, "file": [_FILE],
+                                "batch": [Fields(optional={"id": str, "status": str, "file": [_FILE]})]}),
+})})
 
 
 def list_jobs(client: Any, job_type: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-    body = client.cbs("GET", "v1", "job", query={"type": job_type, "status": status})
-    return list((body or {}).get("job") or [])
+    return read(client, "GET", "v1", "job", query={"type": job_type, "status": status}).items("job", JOB)
 
 
 def get_job(client: Any, job_id: str) -> dict[str, Any] | None:
-    body = client.cbs("GET", "v1", "job", job_id, not_found_ok=True)
-    jobs = (body or {}).get("job") or []
+    answer = read_if_found(client, "GET", "v1", "job", job_id)
+    jobs = answer.items("job", JOB) if answer else []
     return jobs[0] if jobs else None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _answers as answers
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import iso_utc
 
 LICENSE_PROVIDERS = ("AWS", "AZURE", "GCP", "SGWS")
@@ -49,12 +50,19 @@ def target_of(we: dict[str, Any], backup: dict[str, Any] | None, provider: str |
     return provider, account, None
 
 
+# Flags read as booleans: the text "false" must not read as a valid license.
+LICENSE = answers.Fields(optional={"eligible": bool})
+VALIDITY = answers.Fields(optional={"marketplace-subscription": bool, "cloud-backup-license": bool,
+                                    "snapmirror-license": bool})
+
+
 def read(client: Any, we_id: str, provider: str, account: str | None, with_validity: bool) -> dict[str, Any]:
-    body = client.cbs("GET", "v1", "license", "working-environment", we_id,
-                      query={"provider": provider, "cloudProviderAccountId": account}) or {}
+    body = answers.read(client, "GET", "v1", "license", "working-environment", we_id,
+                        query={"provider": provider, "cloudProviderAccountId": account}).object(LICENSE)
     validity = None
     if with_validity:
-        validity = client.cbs("GET", "v1", "license", "working-environment", we_id, "validity", not_found_ok=True)
+        answer = answers.read_if_found(client, "GET", "v1", "license", "working-environment", we_id, "validity")
+        validity = answer.object(VALIDITY) if answer else None
     return {"license": body, "validity": validity}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field, differences, normalise_rules
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, field
@@ -20,11 +21,12 @@ MAX_RETAINED = 1018
 # The API's word for "no archiving" in archive-after-days.
 NEVER = "never"
 OBJECT_LOCK_MODES = ("NONE", "GOVERNANCE", "COMPLIANCE", "LOCKED", "UNLOCKED")
+# What is read of a policy: the name it is found by, the ID it is deleted by, its rules and DataLock mode.
+POLICY = Fields(optional={"name": str, "id": str, "rule": [dict], "object-lock": str})
 
 
 def list_policies(client: Any, we_id: str) -> list[dict[str, Any]]:
-    body = client.cbs("GET", "v1", "working-environment", we_id, "backup-policy")
-    return list((body or {}).get("backup-policy") or [])
+    return read(client, "GET", "v1", "working-environment", we_id, "backup-policy").items("backup-policy", POLICY)
 
 
 def find(client: Any, we_id: str, name: str) -> dict[str, Any] | None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import read
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources.backups import BACKUP
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import wait_until
 
 # Verdicts after which a backup needs no new scan; any other status (or none) means "not scanned".
@@ -37,8 +39,8 @@ def start_scan(client: Any, we_id: str, volume_id: str, backup_id: str) -> Any:
 
 def scanned_backup(client: Any, we_id: str, volume_id: str, backup_id: str) -> dict[str, Any]:
     """The backup record, read on its own for the scan fields a finished scan left on it."""
-    return client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume", volume_id,
-                      "snapshot", backup_id) or {}
+    return read(client, "GET", "v1", "backup", "working-environment", we_id, "volume", volume_id,
+                "snapshot", backup_id).object(BACKUP)
 
 
 def wait_for_verdict(client: Any, we_id: str, volume_id: str, backup_id: str, timeout: float) -> dict[str, Any]:

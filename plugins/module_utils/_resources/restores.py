@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import read
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 
@@ -37,8 +39,7 @@ def target_volume(client: Any, we_id: str, svm: str, name: str) -> dict[str, Any
 
 
 def restore_jobs(client: Any) -> list[dict[str, Any]]:
-    body = client.cbs("GET", "v1", "restore", "status")
-    return list((body or {}).get("job") or [])
+    return read(client, "GET", "v1", "restore", "status").items("job", jobs.JOB)
 
 
 def earlier(client: Any, backup: dict[str, Any], target_we_id: str, target_volume: str,

@@ -18,6 +18,7 @@ import fnmatch
 import posixpath
 from typing import Any, Iterator
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import NUMBER, Fields, read, read_if_found
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError, NotFoundError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import JobWaiter, job_id_of
@@ -27,6 +28,9 @@ PAGE_SIZE = 500
 # The explore status that means the backups can be listed (the values are not documented).
 EXPLORE_READY = "READY"
 NOTHING_RESTORED = "nothing_restored"
+# What is read of a directory page: each entry's name, path and type, and where the next page starts.
+LISTING = Fields(required={"context": [Fields(optional={"name": str, "path": str, "type": str})]}, optional={
+    "pageConfig": Fields(optional={"next": Fields(optional={"page": NUMBER, "limit": NUMBER})})})
 
 
 def is_directory(entry: dict[str, Any]) -> bool:
@@ -38,8 +42,9 @@ def explore_ready(client: Any, volume_id: str) -> bool:
 
     Only READY, what the start leads to, skips the start; any other or no answer starts again.
     """
-    body = client.cbs("GET", "v2", "sfr", "volume", volume_id, "file-explore", "status", not_found_ok=True)
-    return str((body or {}).get("status") or "").upper() == EXPLORE_READY
+    answer = read_if_found(client, "GET", "v2", "sfr", "volume", volume_id, "file-explore", "status")
+    status = answer.object(Fields(optional={"status": str})).get("status") if answer else None
+    return (status or "").upper() == EXPLORE_READY
 
 
 def start_explore(client: Any, we_id: str, volume_id: str, timeout: float) -> None:
@@ -56,9 +61,9 @@ def list_directory(client: Any, we_id: str, volume_id: str, backup_id: str, path
     """Every entry of one directory, across pages."""
     query: dict[str, Any] = {"path": path, "limit": PAGE_SIZE}
     while True:
-        body = client.cbs("GET", "v1", "sfr", "working-environment", we_id, "volume", volume_id, "snapshot",
-                          backup_id, "file-explore", "list", query=query) or {}
-        entries = body.get("context") or []
+        body = read(client, "GET", "v1", "sfr", "working-environment", we_id, "volume", volume_id, "snapshot",
+                    backup_id, "file-explore", "list", query=query).object(LISTING)
+        entries = body["context"]
         for listed in entries:
             entry = dict(listed)
             entry.setdefault("path", posixpath.join(path, entry.get("name") or ""))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read, read_if_found
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 
 DEFAULT_S3_PORT = 10443
@@ -46,9 +47,12 @@ def storage_server(name: str, port: int) -> str:
     return "{0}:{1}".format(name, port)
 
 
+# What is read of a grid: the host name it is found by and its ID.
+GRID = Fields(required={"name": str}, optional={"id": str})
+
+
 def list_grids(client: Any) -> list[dict[str, Any]]:
-    body = client.cbs("GET", "v1", "sg")
-    return list((body or {}).get("sgws") or [])
+    return read(client, "GET", "v1", "sg").items("sgws", GRID)
 
 
 def find_grid(grids: list[dict[str, Any]], name: str | None = None, grid_id: str | None = None) -> dict[str, Any] | None:
@@ -63,20 +67,20 @@ def find_grid(grids: list[dict[str, Any]], name: str | None = None, grid_id: str
 
 def discover(client: Any, admin_host: str, username: str, password: str) -> dict[str, Any]:
     body = {"admin-host": admin_host, "admin-username": username, "admin-password": password}
-    return client.cbs("POST", "v1", "sg", body=body) or {}
+    # The grid is discovered whatever its answer says; a missing name is reported by the module.
+    answer = read(client, "POST", "v1", "sg", body=body)
+    return answer.object(Fields(optional={"name": str, "id": str}), empty_ok=True)
 
 
 def version(client: Any, server: str) -> str | None:
-    body = client.cbs("POST", "v1", "sg", "version", body={"storage-server": server})
-    return (body or {}).get("version")
+    answer = read(client, "POST", "v1", "sg", "version", body={"storage-server": server})
+    return answer.object(Fields(optional={"version": str})).get("version")
 
 
 def stored_credential_names(client: Any) -> list[str] | None:
     """Server names in the account's credential store; None where the API predates it."""
-    body = client.cbs("GET", "v2", "sg", not_found_ok=True)
-    if body is None:
-        return None
-    return list(body.get("ids") or [])
+    answer = read_if_found(client, "GET", "v2", "sg")
+    return answer.items("ids", str) if answer else None
 
 
 def has_stored_credentials(names: list[str] | None, name: str) -> bool:

@@ -12,20 +12,25 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int, field
+
+# What is read of a volume: its ID, and the name and SVM it is chosen by.
+VOLUME = Fields(required={"file-system-id": str}, optional={"name": str, "svm": str})
+# A backed-up volume adds its protection (`protection_of`).
+BACKUP_VOLUME = Fields(required={"file-system-id": str}, optional={
+    "name": str, "svm": str, "backup-status": str, "backup-policy": Fields(optional={"name": str})})
 
 
 def list_ontap_volumes(client: Any, we_id: str) -> list[dict[str, Any]]:
     """All ONTAP volumes of the environment (protected or not)."""
-    body = client.cbs("GET", "v1", "working-environment", we_id, "volume")
-    return list((body or {}).get("volume") or [])
+    return read(client, "GET", "v1", "working-environment", we_id, "volume").items("volume", VOLUME)
 
 
 def list_backup_volumes(client: Any, we_id: str) -> list[dict[str, Any]]:
     """The volumes BlueXP backs up, with their backup settings."""
-    body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume")
-    return list((body or {}).get("volume") or [])
+    return read(client, "GET", "v1", "backup", "working-environment", we_id, "volume").items("volume", BACKUP_VOLUME)
 
 
 def pick(candidates: list[dict[str, Any]], wanted: Iterable[str], svm: str | None, option: str = "volumes") -> list[dict[str, Any]]:

@@ -13,8 +13,10 @@ import difflib
 import fnmatch
 from typing import Any, Iterable
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Fields, read, read_if_found
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import activation as act
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import ints, snake_keys
 
 WE_COUNTERS = ("total_volumes_count",)
@@ -29,16 +31,18 @@ DETAILS = ("volumes", "svms", "ip_spaces", "backup_policies")
 BACKUP_ENABLED = "ON"
 # The error_code of a working environment that does not exist; the roles branch on it.
 NOT_FOUND = "working_environment_not_found"
+# What is read of a working environment: its ID, and the name and provider it is chosen by.
+WORKING_ENVIRONMENT = Fields(required={"id": str}, optional={"name": str, "provider": str})
 
 
 def list_working_environments(client: Any) -> list[dict[str, Any]]:
-    body = client.cbs("GET", "v1", "working-environment")
-    return [_we(record) for record in (body or {}).get("working-environment") or []]
+    answer = read(client, "GET", "v1", "working-environment")
+    return [_we(record) for record in answer.items("working-environment", WORKING_ENVIRONMENT)]
 
 
 def get_working_environment(client: Any, we_id: str) -> dict[str, Any] | None:
-    record = client.cbs("GET", "v1", "working-environment", we_id, not_found_ok=True)
-    return _we(record) if record else None
+    answer = read_if_found(client, "GET", "v1", "working-environment", we_id)
+    return _we(answer.object(WORKING_ENVIRONMENT)) if answer else None
 
 
 def resolve(client: Any, we_id: str | None, we_name: str | None,
@@ -133,8 +137,7 @@ def backup_status_by_id(client: Any, we_ids: list[str], listing: bool = False) -
         record = act.get(client, we_ids[0])
         records = [record] if record else []
     else:
-        body = client.cbs("GET", "v1", "backup", "working-environment")
-        records = (body or {}).get("working-environment") or []
+        records = read(client, "GET", "v1", "backup", "working-environment").items("working-environment", act.RECORD)
     return {r["id"]: _backup(r) for r in records if r.get("id") in we_ids}
 
 
@@ -152,15 +155,14 @@ def details_for(client: Any, record: dict[str, Any], details: Iterable[str]) -> 
             enabled = record["backup"].get("enabled", False) if "backup" in record else None
             result["volumes"] = volumes(client, we_id, enabled)
         elif detail == "svms":
-            body = client.cbs("GET", "v2", "working-environment", we_id, "svm")
-            result["svms"] = snake_keys((body or {}).get("svm") or [])
+            result["svms"] = snake_keys(read(client, "GET", "v2", "working-environment", we_id, "svm").items("svm"))
         elif detail == "ip_spaces":
-            body = client.cbs("GET", "v1", "working-environment", we_id, "ip-space")
-            result["ip_spaces"] = snake_keys((body or {}).get("ip-space") or [])
+            answer = read(client, "GET", "v1", "working-environment", we_id, "ip-space")
+            result["ip_spaces"] = snake_keys(answer.items("ip-space"))
         elif detail == "backup_policies":
-            body = client.cbs("GET", "v1", "working-environment", we_id, "backup-policy")
+            answer = read(client, "GET", "v1", "working-environment", we_id, "backup-policy")
             result["backup_policies"] = [ints(p, ("attached_volumes_count", "archive_after_days"))
-                                         for p in snake_keys((body or {}).get("backup-policy") or [])]
+                                         for p in snake_keys(answer.items("backup-policy"))]
         else:
             raise ConfigurationError("details: unknown value {0!r}; choose from {1}".format(detail, ", ".join(DETAILS)))
     return result
@@ -168,13 +170,13 @@ def details_for(client: Any, record: dict[str, Any], details: Iterable[str]) -> 
 
 def volumes(client: Any, we_id: str, backup_enabled: bool | None) -> list[dict[str, Any]]:
     """ONTAP volumes, each with its backup settings when backup is (or may be) active."""
-    body = client.cbs("GET", "v1", "working-environment", we_id, "volume")
-    result = snake_keys((body or {}).get("volume") or [])
+    result = snake_keys(vols.list_ontap_volumes(client, we_id))
     backed_up: dict[str, Any] = {}
     if backup_enabled or backup_enabled is None:
-        body = client.cbs("GET", "v1", "backup", "working-environment", we_id, "volume",
-                          not_found_ok=backup_enabled is None)
-        for vol in snake_keys((body or {}).get("volume") or []):
+        # Backup state unknown: a 404 says that nothing is backed up.
+        reader = read_if_found if backup_enabled is None else read
+        answer = reader(client, "GET", "v1", "backup", "working-environment", we_id, "volume")
+        for vol in snake_keys(answer.items("volume", vols.BACKUP_VOLUME) if answer else []):
             backed_up[vol.get("file_system_id")] = ints(vol, VOLUME_BACKUP_COUNTERS)
     for vol in result:
         backup = backed_up.get(vol.get("file_system_id"))

@@ -67,6 +67,8 @@ def waiter(client, clock, **kwargs):
     (None, None),
     ([{"job-id": "x"}], None),
     ("job-id", None),
+    ({"job-id": 42}, "42"),
+    ({"job-id": ""}, None),
 ])
 def test_job_id_of(body, expected):
     assert job_id_of(body) == expected

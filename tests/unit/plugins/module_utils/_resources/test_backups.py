@@ -9,7 +9,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    ConfigurationError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -49,12 +52,21 @@ def test_backup_without_creation_time_sorts_last(make_client, fake):
     assert names(backups.list_backups(make_client(), "we-1", "fs-1")) == ["vol.daily.4", "vol.daily.2", "undated"]
 
 
-@pytest.mark.parametrize("answer", [reply(404, {"message": "volume has no backups"}), reply(200, {"snapshot": []}),
-                                    reply(200, {}), reply(200)],
-                         ids=["404", "empty list", "no key", "no body"])
+@pytest.mark.parametrize("answer", [reply(404, {"message": "volume has no backups"}), reply(200, {"snapshot": []})],
+                         ids=["404", "empty list"])
 def test_volume_never_backed_up_has_no_backups(make_client, fake, answer):
     fake.add("GET", SNAPSHOTS_PATH, answer)
     assert backups.list_backups(make_client(), "we-1", "fs-1") == []
+
+
+@pytest.mark.parametrize("answer", [reply(200, {}), reply(200), reply(200, {"snapshot": [{"name": "no id"}]}),
+                                    reply(200, {"snapshot": [{"id": "b1", "creation-time": "yesterday"}]})],
+                         ids=["no key", "no body", "no id", "text time"])
+def test_a_backup_list_of_another_shape_is_no_empty_list(make_client, fake, answer):
+    fake.add("GET", SNAPSHOTS_PATH, answer)
+    with pytest.raises(UnexpectedAnswerError) as info:
+        backups.list_backups(make_client(), "we-1", "fs-1")
+    assert info.value.code == "unexpected_answer" and info.value.path == SNAPSHOTS_PATH
 
 
 # --- times ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import UnexpectedAnswerError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import catalog
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -39,10 +40,17 @@ def test_search_sends_the_query_and_says_whether_more_exist(make_client, fake):
     assert call.query == {"query": "budget"} and call.body == {"type": "FILE"}
 
 
-@pytest.mark.parametrize("answer", [reply(200), reply(200, {"results": [], "endOfResults": True})])
-def test_search_without_results(make_client, fake, answer):
-    fake.add("POST", SEARCH_PATH, answer)
+def test_search_without_results(make_client, fake):
+    fake.add("POST", SEARCH_PATH, reply(200, {"results": [], "endOfResults": True}))
     assert catalog.search(make_client(), "nothing", {}) == ([], False)
+
+
+@pytest.mark.parametrize("answer", [reply(200), reply(200, []), reply(200, {"endOfResults": True}),
+                                    reply(200, {"results": [{"resourceName": "/a"}]})])
+def test_a_search_answer_of_another_shape_is_no_empty_result(make_client, fake, answer):
+    fake.add("POST", SEARCH_PATH, answer)
+    with pytest.raises(UnexpectedAnswerError, match=r"POST .*/catalog/search answered with an unexpected shape"):
+        catalog.search(make_client(), "nothing", {})
 
 
 def test_snapshots_holding_a_match_are_newest_first_in_snake_case(make_client, fake):

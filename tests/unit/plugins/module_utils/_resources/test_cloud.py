@@ -13,7 +13,10 @@ import yaml
 from bluexp_emulator.core.router import Router
 from bluexp_emulator.emulator import API_ROUTES
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    ConfigurationError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import cloud
 from ansible_collections.bluexp.cloud_backup.plugins.modules import cloud_info
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import SPEC
@@ -147,11 +150,12 @@ def test_gather_sends_no_query_for_subsets_without_one(make_client, fake):
     assert fake.api_calls[0].query == {}
 
 
-@pytest.mark.parametrize("body", [{}, None, {"keyRings": None}])
-def test_gather_without_the_answer_key_is_empty(make_client, fake, body):
+@pytest.mark.parametrize("body", [{}, None, {"keyRings": None}, []])
+def test_gather_without_the_answer_key_is_an_unexpected_answer(make_client, fake, body):
     fake.add("GET", cbs_path("v1", "gcp", "project", "proj-backup-1", "region", "us-east1", "keyrings"),
              reply(200, body))
-    assert cloud.gather(make_client(), "gcp_key_rings", VALID) == []
+    with pytest.raises(UnexpectedAnswerError, match="keyRings"):
+        cloud.gather(make_client(), "gcp_key_rings", VALID)
 
 
 def test_gather_quotes_path_values(make_client, fake):

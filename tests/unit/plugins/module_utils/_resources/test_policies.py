@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    ConfigurationError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -23,12 +26,18 @@ def rules(**retentions):
 @pytest.mark.parametrize("answer, expected", [
     (reply(200, {"backup-policy": [{"name": "a"}, {"name": "b"}]}), ["a", "b"]),
     (reply(200, {"backup-policy": []}), []),
-    (reply(200, {}), []),
-    (reply(200), []),
 ])
 def test_list_policies(make_client, fake, answer, expected):
     fake.add("GET", LIST, answer)
     assert [p["name"] for p in policies.list_policies(make_client(), "we-1")] == expected
+
+
+@pytest.mark.parametrize("answer", [reply(200, {}), reply(200), reply(200, {"backup-policy": "Gold"}),
+                                    reply(200, {"backup-policy": [{"name": "Gold", "rule": "daily"}]})])
+def test_a_policy_list_of_another_shape_is_no_empty_list(make_client, fake, answer):
+    fake.add("GET", LIST, answer)
+    with pytest.raises(UnexpectedAnswerError, match="backup-policy answered with an unexpected shape"):
+        policies.list_policies(make_client(), "we-1")
 
 
 def test_find_by_exact_name(make_client, fake):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import UnexpectedAnswerError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import restores
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -36,10 +37,17 @@ def test_restore_jobs_reads_the_restore_status_list(make_client, fake):
     assert [(c.method, c.path) for c in fake.calls] == [("GET", STATUS_PATH)]
 
 
-@pytest.mark.parametrize("answer", [reply(200), reply(200, {}), reply(200, {"job": None}), reply(200, {"job": []})])
-def test_no_restore_jobs(make_client, fake, answer):
-    fake.add("GET", STATUS_PATH, answer)
+def test_no_restore_jobs(make_client, fake):
+    fake.add("GET", STATUS_PATH, reply(200, {"job": []}))
     assert restores.restore_jobs(make_client()) == []
+
+
+@pytest.mark.parametrize("answer", [reply(200), reply(200, {}), reply(200, {"job": None}),
+                                    reply(200, {"job": [dict(job(), data={"restore": {"file": [{"path": ["/a"]}]}})]})])
+def test_restore_jobs_of_another_shape_are_no_empty_list(make_client, fake, answer):
+    fake.add("GET", STATUS_PATH, answer)
+    with pytest.raises(UnexpectedAnswerError, match="restore/status answered with an unexpected shape"):
+        restores.restore_jobs(make_client())
 
 
 # --- same restore ---------------------------------------------------------------------------------

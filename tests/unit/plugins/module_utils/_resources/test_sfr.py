@@ -17,6 +17,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     ConfigurationError,
     JobFailedError,
     JobTimeoutError,
+    UnexpectedAnswerError,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import sfr
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import JobWaiter
@@ -170,10 +171,17 @@ def test_list_directory_makes_a_path_when_the_entry_has_none(make_client, fake):
     assert [e["path"] for e in found] == ["/d/a.txt", "/elsewhere/b.txt"]
 
 
-@pytest.mark.parametrize("answer", [reply(200), reply(200, {}), reply(200, {"context": None})])
-def test_list_directory_of_an_empty_answer(make_client, fake, answer):
-    fake.add("GET", LIST, answer)
+def test_list_directory_of_an_empty_folder(make_client, fake):
+    fake.add("GET", LIST, reply(200, {"context": []}))
     assert list(sfr.list_directory(make_client(), "we-1", "fs-1", "snap-1", "/")) == []
+
+
+@pytest.mark.parametrize("answer", [reply(200), reply(200, {}), reply(200, {"context": None}),
+                                    reply(200, {"context": [], "pageConfig": {"next": {"page": "two"}}})])
+def test_a_listing_of_another_shape_is_no_empty_folder(make_client, fake, answer):
+    fake.add("GET", LIST, answer)
+    with pytest.raises(UnexpectedAnswerError, match="file-explore/list answered with an unexpected shape"):
+        list(sfr.list_directory(make_client(), "we-1", "fs-1", "snap-1", "/"))
 
 
 # --- browse, on a backup of the emulator ------------------------------------------------------------

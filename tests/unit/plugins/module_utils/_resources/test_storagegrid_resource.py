@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ApiError, ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    ApiError,
+    ConfigurationError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import storagegrid as sg
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -66,13 +70,18 @@ def test_storage_server_is_fqdn_colon_port():
 @pytest.mark.parametrize("body, grids", [
     ({"sgws": [{"name": NAME, "id": "sg-1"}]}, [{"name": NAME, "id": "sg-1"}]),
     ({"sgws": []}, []),
-    ({}, []),
-    (None, []),
 ])
 def test_list_grids(make_client, fake, body, grids):
     fake.add("GET", SG, reply(200, body))
     assert sg.list_grids(make_client()) == grids
     assert [(c.method, c.path) for c in fake.api_calls] == [("GET", SG)]
+
+
+@pytest.mark.parametrize("body", [{}, None, [], {"sgws": None}, {"sgws": [{"id": "sg-1"}]}, {"sgws": [NAME]}])
+def test_a_grid_list_of_another_shape_is_no_empty_list(make_client, fake, body):
+    fake.add("GET", SG, reply(200, body))
+    with pytest.raises(UnexpectedAnswerError, match="GET {0} answered with an unexpected shape".format(SG)):
+        sg.list_grids(make_client())
 
 
 GRIDS = [{"name": "sg-a.example.com", "id": "sg-1"}, {"name": None, "id": "sg-9"},
@@ -106,11 +115,25 @@ def test_discover_with_an_empty_answer(make_client, fake):
     assert sg.discover(make_client(), "10.20.0.10", "root", "pw") == {}
 
 
-@pytest.mark.parametrize("body, version", [({"version": "11.8.0"}, "11.8.0"), ({}, None), (None, None)])
+@pytest.mark.parametrize("body", ["sg-1", [NAME], {"name": 10443}])
+def test_discover_with_an_answer_of_another_shape(make_client, fake, body):
+    fake.add("POST", SG, reply(200, body))
+    with pytest.raises(UnexpectedAnswerError, match="POST {0} answered with an unexpected shape".format(SG)):
+        sg.discover(make_client(), "10.20.0.10", "root", "pw")
+
+
+@pytest.mark.parametrize("body, version", [({"version": "11.8.0"}, "11.8.0"), ({}, None)])
 def test_version(make_client, fake, body, version):
     fake.add("POST", cbs_path("v1", "sg", "version"), reply(200, body))
     assert sg.version(make_client(), NAME + ":10443") == version
     assert fake.api_calls[0].body == {"storage-server": NAME + ":10443"}
+
+
+@pytest.mark.parametrize("body", [None, "11.8.0", {"version": 11.8}])
+def test_version_of_another_shape(make_client, fake, body):
+    fake.add("POST", cbs_path("v1", "sg", "version"), reply(200, body))
+    with pytest.raises(UnexpectedAnswerError, match="sg/version answered with an unexpected shape"):
+        sg.version(make_client(), NAME + ":10443")
 
 
 # --- the credential store --------------------------------------------------------------------------------
@@ -118,12 +141,18 @@ def test_version(make_client, fake, body, version):
 @pytest.mark.parametrize("answer, names", [
     (reply(200, {"ids": [NAME, "sg-b"]}), [NAME, "sg-b"]),
     (reply(200, {"ids": []}), []),
-    (reply(200, {}), []),
     (reply(404, {"message": "Cannot GET"}), None),
 ])
 def test_stored_credential_names(make_client, fake, answer, names):
     fake.add("GET", cbs_path("v2", "sg"), answer)
     assert sg.stored_credential_names(make_client()) == names
+
+
+@pytest.mark.parametrize("answer", [reply(200, {}), reply(200), reply(200, {"ids": [{"name": NAME}]})])
+def test_stored_credential_names_of_another_shape_are_no_store(make_client, fake, answer):
+    fake.add("GET", cbs_path("v2", "sg"), answer)
+    with pytest.raises(UnexpectedAnswerError, match="expected "):
+        sg.stored_credential_names(make_client())
 
 
 def test_stored_credential_names_raises_other_errors(make_client, fake):

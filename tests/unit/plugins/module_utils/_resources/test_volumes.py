@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
+    ConfigurationError,
+    UnexpectedAnswerError,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import cbs_path, reply
 
@@ -27,20 +30,39 @@ def ids(picked):
 
 # --- listing --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("function, path", [
+LISTINGS = pytest.mark.parametrize("function, path", [
     (vols.list_ontap_volumes, cbs_path("v1", "working-environment", "we-1", "volume")),
     (vols.list_backup_volumes, cbs_path("v1", "backup", "working-environment", "we-1", "volume")),
 ])
+
+
+@LISTINGS
 @pytest.mark.parametrize("answer, expected", [
-    (reply(200, {"volume": [{"name": "a"}]}), [{"name": "a"}]),
+    (reply(200, {"volume": [{"name": "a", "file-system-id": "fs-a"}]}), [{"name": "a", "file-system-id": "fs-a"}]),
     (reply(200, {"volume": []}), []),
-    (reply(200, {}), []),
-    (reply(200), []),
 ])
 def test_listing(make_client, fake, function, path, answer, expected):
     fake.add("GET", path, answer)
     assert function(make_client(), "we-1") == expected
     assert [c.path for c in fake.calls] == [path]
+
+
+@LISTINGS
+@pytest.mark.parametrize("answer, problem", [
+    (reply(200, {}), "expected a list at 'volume', got no such field"),
+    (reply(200), "expected an object with a list under 'volume', got an empty answer or null"),
+    (reply(200, [{"name": "a"}]), "expected an object with a list under 'volume', got a list"),
+    (reply(200, {"volume": [{"name": "a"}]}), "expected a string at 'volume[0].file-system-id', got no such field"),
+    (reply(200, {"volume": [{"file-system-id": "fs-a", "svm": ["svm1"]}]}),
+     "expected a string at 'volume[0].svm', got a list"),
+])
+def test_a_listing_of_another_shape_is_no_empty_list(make_client, fake, function, path, answer, problem):
+    fake.add("GET", path, answer)
+    with pytest.raises(UnexpectedAnswerError) as info:
+        function(make_client(), "we-1")
+    assert info.value.msg == "GET {0} answered with an unexpected shape: {1}.".format(path, problem)
+    assert info.value.to_result() == {"msg": info.value.msg, "error_code": "unexpected_answer", "method": "GET",
+                                      "path": path}
 
 
 # --- pick -----------------------------------------------------------------------------------------
