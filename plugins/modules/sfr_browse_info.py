@@ -113,6 +113,8 @@ error_code:
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     BACKUP_SELECTION_RULES,
+    INT,
+    SECONDS,
     WORKING_ENVIRONMENT_RULES,
     backup_selection_argument_spec,
     merge_rules,
@@ -128,8 +130,8 @@ ARGUMENT_SPEC = dict(
     path=dict(type="str", default="/"),
     recursive=dict(type="bool", default=False),
     pattern=dict(type="str"),
-    max_entries=dict(type="int", default=1000),
-    wait_timeout=dict(type="int", default=600),
+    max_entries=dict(type=INT, default=1000),
+    wait_timeout=dict(type=SECONDS, default=600),
 )
 
 

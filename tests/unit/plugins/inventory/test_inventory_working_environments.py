@@ -761,7 +761,7 @@ def listing_calls(emulator):
 @pytest.mark.parametrize("status, attempts", [(500, 1), (503, _retry.RetryPolicy().max_attempts)],
                          ids=["500 not retried", "503 after the read retries"])
 def test_a_listing_that_fails_fails_the_source(plugin_on_emulator, emulator, emulated_source, monkeypatch,
-                                                 status, attempts):
+                                               status, attempts):
     monkeypatch.setattr(C, "INVENTORY_ANY_UNPARSED_IS_FAILED", False)
     emulator.add_fault(method="GET", path="/api/v1/working-environment$", status=status, message="listing down")
     with pytest.raises(AnsibleParserError) as info:
@@ -778,7 +778,7 @@ def test_a_listing_that_fails_fails_the_source(plugin_on_emulator, emulator, emu
 
 
 def test_a_refused_token_exchange_fails_the_source_and_lists_nothing(plugin_on_emulator, emulator, emulated_source,
-                                                                    monkeypatch):
+                                                                     monkeypatch):
     monkeypatch.setattr(C, "INVENTORY_ANY_UNPARSED_IS_FAILED", True)
     emulator.add_fault(method="POST", path="/oauth/token$", status=403, message="refresh token revoked")
     with pytest.raises(AnsibleParserError) as info:
