@@ -27,9 +27,13 @@ SECRET_OPTIONS = tuple(name for name, spec in connection_argument_spec().items()
 
 
 def secret_values(options: Mapping[str, Any], extra: Iterable[Any] = ()) -> list[str]:
-    """The values of the secret options that are set, plus `extra` (an access token in hand)."""
+    """The values of the secret options that are set, plus `extra` (an access token in hand), longest first.
+
+    Longest first, so that a secret that holds another is masked whole: ansible-core 2.16's
+    remove_values replaces them in the order given (later versions sort them the same way).
+    """
     values = [options.get(name) for name in SECRET_OPTIONS] + list(extra)
-    return [str(value) for value in values if value]
+    return sorted((str(value) for value in values if value), key=len, reverse=True)
 
 
 def mask_secrets(text: str, options: Mapping[str, Any], extra: Iterable[Any] = ()) -> str:
