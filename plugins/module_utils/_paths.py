@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from ansible.module_utils.common.validation import check_type_str
+from ansible.module_utils.common.validation import check_type_list, check_type_str
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 
@@ -45,8 +45,23 @@ class PathText(str):
         return text
 
 
-# The argument spec `type` of a path option of type str.
+class PathList(str):
+    """`type="list"` of a list of paths: one text is one path, never split at its commas.
+
+    ansible-core reads a text given to a list option as comma-separated items, so that
+    `files: /finance/q1,q2.xlsx` would restore /finance/q1 and /q2.xlsx. A comma is
+    a legal character of a file name.
+    """
+
+    __name__ = "list"
+
+    def __call__(self, value: Any, **core: Any) -> list:
+        return [value] if isinstance(value, str) else check_type_list(value)
+
+
+# The argument spec `type` of a path option of type str, and of a list of paths.
 PATH = PathText("str")
+PATHS = PathList("list")
 
 
 def control_character(text: str) -> str | None:

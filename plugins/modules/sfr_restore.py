@@ -34,6 +34,7 @@ options:
     description:
       - Paths inside the backup, from the root of the volume, for example V(/finance/2026/budget.xlsx). One
         folder path restores that folder. A path without its leading V(/) is read from the root too.
+      - One path may be given as text instead of a list; it is never split at its commas.
       - Entries returned by M(bluexp.cloud_backup.sfr_browse_info) (dicts with C(path)) are accepted as they are.
       - Each path is read in its normal form (V(//finance/./2026/) is V(/finance/2026)), which RV(files) returns.
         A path with a V(..) component or a control character (such as NUL or a newline) fails the task naming
@@ -172,7 +173,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     PartialFailure,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._paths import PATH, volume_path
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._paths import PATH, PATHS, volume_path
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores, sfr
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
@@ -180,7 +181,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform imp
 ARGUMENT_SPEC = dict(
     **working_environment_argument_spec(),
     **backup_selection_argument_spec(),
-    files=dict(type="list", elements="raw", required=True),
+    files=dict(type=PATHS, elements="raw", required=True),
     target_working_environment_id=dict(type="str"),
     target_working_environment_name=dict(type="str"),
     target_volume=dict(type="str"),

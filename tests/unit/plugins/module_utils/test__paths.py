@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._paths import volume_path
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._paths import PATH, PATHS, volume_path
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -53,3 +53,19 @@ def test_refused_naming_the_option(value, text):
 def test_an_entry_of_a_list_is_named_as_such():
     with pytest.raises(ConfigurationError, match=r"^files: entry '\.\./x' has a '\.\.' component"):
         volume_path("files", "../x", entry=True, from_root=True)
+
+
+def test_the_argument_spec_types_read_as_the_documented_ones():
+    assert PATH == "str" and PATH.__name__ == "str" and PATHS == "list" and PATHS.__name__ == "list"
+
+
+@pytest.mark.parametrize("value, expected", [("/a,b.txt", ["/a,b.txt"]), (["/a", "/b,c"], ["/a", "/b,c"]),
+                                             (7, ["7"])])
+def test_a_list_of_paths_never_splits_a_text_at_its_commas(value, expected):
+    assert PATHS(value) == expected
+
+
+def test_a_path_argument_refuses_a_control_character():
+    assert PATH("/restored", param="target_path") == "/restored"
+    with pytest.raises(TypeError, match=r"^'/a\\x00' contains the control character U\+0000$"):
+        PATH("/a\x00")

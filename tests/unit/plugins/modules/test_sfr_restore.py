@@ -400,3 +400,12 @@ def test_check_mode_with_a_path_not_in_the_backup_sends_no_restore(emulator, fle
 def test_check_mode_sends_no_write_at_all(emulator, fleet):
     emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True))
     assert emulator.writes() == []
+
+
+def test_one_path_given_as_text_is_not_split_at_its_commas(emulator, fleet):
+    """ansible-core splits a text given to a list option at its commas; a comma is part of a file name."""
+    emulator.clear_requests()
+    with_comma = fleet.home + "/notes,todo.md"
+    result = emulator.run_fail("sfr_restore", **dict(args(fleet), files=with_comma))
+    assert result["error_code"] == "nothing_restored" and result["missing"] == with_comma
+    assert restore_writes(emulator) == []
