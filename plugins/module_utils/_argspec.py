@@ -24,9 +24,9 @@ DEFAULT_WAIT_TIMEOUT = 1800
 class StrictInt(str):
     """`type="int"` of an option, converted by the collection instead of ansible-core.
 
-    ansible-core's own conversion is loose, and differs by version: 2.17 and later take "1e3"
-    as 1000 and "1e999" as a thousand-digit number, and fail with a traceback (OverflowError)
-    on "inf"; every version takes True as 1. As a callable `type`, this one is called instead:
+    ansible-core's own conversion is loose, and differs by version: 2.19 and 2.21 take "1e3" as
+    1000 and "1e999" as a thousand-digit number, and fail with a traceback (OverflowError) on
+    "inf", where 2.16 refuses them; every version takes True as 1. As a callable `type`, this one is called instead:
     only whole numbers pass (12, "12", 12.0; see _transform.as_int), within `maximum`, and
     anything else fails the task with ansible-core's message naming the option, before any call.
     Being also the text "int", it equals the documented `type: int`, which ansible-test

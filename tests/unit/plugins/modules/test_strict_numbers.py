@@ -5,8 +5,8 @@
 
 """Every numeric option of every module takes whole numbers only, whatever the ansible-core version.
 
-ansible-core converts type='int' loosely ("1e3" is 1000 since 2.17, "inf" raises OverflowError, a
-traceback instead of a failed task); the modules' options use _argspec.INT and SECONDS instead.
+ansible-core converts type='int' loosely (on 2.19 and 2.21 "1e3" is 1000 and "inf" raises OverflowError,
+a traceback instead of a failed task); the modules' options use _argspec.INT and SECONDS instead.
 """
 
 from __future__ import annotations
