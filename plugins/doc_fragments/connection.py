@@ -91,6 +91,9 @@ options:
     default: false
 notes:
   - Credentials are never returned, logged or written to disk by this collection.
+  - Numeric options take whole numbers only, given as numbers or as text (V(30) or V("30")). A fraction, an
+    exponent such as V(1e3), an infinity or a boolean fails the task naming the option, before any request,
+    with every ansible-core version. An option in seconds takes at most 2147483647.
   - Requests that fail with HTTP 429, 502, 503 or 504, or that cannot connect, are retried with
     exponential backoff within a bounded time, honouring C(Retry-After). A write (POST, PUT, DELETE)
     is never sent a second time when it may have reached the server.

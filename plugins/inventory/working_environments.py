@@ -123,8 +123,13 @@ notes:
     which holds only the API answers.
   - The cache is kept per source file, API URL, accounts and Connectors. C(ansible-inventory --flush-cache),
     C(ansible-playbook --flush-cache) and the C(refresh_inventory) meta task read the API again.
-  - A source that fails (for example HTTP 401) is only a warning to Ansible by default, and the play then
-    runs on no host. Set E(ANSIBLE_INVENTORY_UNPARSED_FAILED) to V(true) to make it fatal.
+  - The source fails when it cannot list the fleet (a refused credential, or a listing that failed after the
+    client's retries), naming the request, the status, the server's message and the account and Connector.
+    Credential values are masked in it, also when the server's answer repeats them.
+  - A source that fails is only a warning to Ansible by default, and the play then runs on no host. Set
+    E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED) to V(true) (C(any_unparsed_is_failed) in the C([inventory])
+    section of C(ansible.cfg)) to make it stop the run. The collection's C(ansible.cfg), at its root, sets it
+    for the playbooks run from there.
 requirements:
   - requests >= 2.28
 seealso:
@@ -185,6 +190,7 @@ import hashlib
 import os
 import sys
 
+from ansible import constants as C
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
@@ -194,6 +200,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import Bl
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._secrets import mask_secrets
 
 NAME = "bluexp.cloud_backup.working_environments"
 SOURCE_NAMES = ("bluexp.yml", "bluexp.yaml")
@@ -328,6 +335,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError("{0} needs the Python library requests on the controller's Python ({1})."
                                      .format(NAME, sys.executable))
         params = {name: self.get_option(name) for name in CONNECTION_OPTIONS}
+        client = None
         try:
             client = BlueXPClient(params)
             try:
@@ -337,9 +345,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 read = map_concurrently(lambda scope: _read_scope(client, scope), scopes)
             finally:
                 client.close()
+        except ScopeFailed as failed:
+            raise AnsibleParserError(not_listed(failed.error, params, client, failed.scope)) from None
         except BlueXPError as exc:
-            # The message names the request, the status and the server's answer; never a credential.
-            raise AnsibleParserError("{0}: {1}".format(NAME, exc.msg)) from None
+            raise AnsibleParserError(not_listed(exc, params, client)) from None
         self.display.vvv("{0}: {1} working environments of {2} Connectors from {3}".format(
             NAME, sum(len(s["working_environments"]) for s in read), len(read), client.api_url))
         return {"format": CACHE_FORMAT, "scopes": read}
@@ -427,6 +436,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                  .format(NAME, name, ", ".join(hosts)))
 
 
+class ScopeFailed(Exception):
+    """The listings of one account and Connector failed: which ones, and the error."""
+
+    def __init__(self, scope, error):
+        super().__init__(error.msg)
+        self.scope = scope
+        self.error = error
+
+
+def not_listed(error, params, client=None, scope=None):
+    """The message of a source whose fleet could not be read: the request, the status and the server's
+    answer (with every secret masked, since a server may echo the credential), then what it means."""
+    held = [client.tokens.current()] if client is not None else []
+    text = "{0}: {1}".format(NAME, mask_secrets(error.msg, params, held).rstrip("."))
+    if scope:
+        text += ". The working environments of account {0} through Connector {1} could not be listed".format(
+            scope["account_id"], scope["connector_id"])
+    else:
+        text += ". The working environments could not be listed"
+    text += ", so this source has no host."
+    if not C.INVENTORY_ANY_UNPARSED_IS_FAILED:
+        # Ansible only warns about a source that fails, and the play then runs on no host.
+        text += " Set ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true to stop the run instead."
+    return text
+
+
 def _scope(account, connector):
     return {"account_id": account["id"], "account_name": account.get("name"),
             "connector_id": connector["id"], "connector_name": connector.get("name")}
@@ -435,8 +470,11 @@ def _scope(account, connector):
 def _read_scope(client, scope):
     """The two listings of one Connector of one account, over the shared session and token."""
     scoped = client.scoped(scope["account_id"], scope["connector_id"])
-    records = wes.list_working_environments(scoped)
-    backup = wes.backup_status_by_id(scoped, [r["id"] for r in records], listing=True) if records else {}
+    try:
+        records = wes.list_working_environments(scoped)
+        backup = wes.backup_status_by_id(scoped, [r["id"] for r in records], listing=True) if records else {}
+    except BlueXPError as exc:
+        raise ScopeFailed(scope, exc) from None
     return dict(scope, working_environments=records, backup=backup)
 
 

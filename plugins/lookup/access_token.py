@@ -65,6 +65,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _http
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._api import BlueXPClient
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
+from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._secrets import mask_secrets
 
 
 class LookupModule(LookupBase):
@@ -87,6 +88,6 @@ class LookupModule(LookupBase):
             finally:
                 client.close()
         except BlueXPError as exc:
-            # The message names the option and the server's answer; it never holds the credential.
-            raise AnsibleLookupError("access_token: {0}".format(exc.msg)) from None
+            # The message names the option and the server's answer, which may echo the credential.
+            raise AnsibleLookupError("access_token: {0}".format(mask_secrets(exc.msg, params))) from None
         return [token]

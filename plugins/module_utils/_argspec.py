@@ -13,10 +13,56 @@ from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
+
 DEFAULT_API_URL = "https://api.bluexp.netapp.com"
 DEFAULT_AUTH_URL = "https://netapp-cloud-account.auth0.com"
 DEFAULT_TIMEOUT = 60
 DEFAULT_WAIT_TIMEOUT = 1800
+
+
+class StrictInt(str):
+    """`type="int"` of an option, converted by the collection instead of ansible-core.
+
+    ansible-core's own conversion is loose, and differs by version: 2.19 and 2.21 take "1e3" as
+    1000 and "1e999" as a thousand-digit number, and fail with a traceback (OverflowError) on
+    "inf", where 2.16 refuses them; every version takes True as 1. As a callable `type`, this one is called instead:
+    only whole numbers pass (12, "12", 12.0; see _transform.as_int), within `maximum`, and
+    anything else fails the task with ansible-core's message naming the option, before any call.
+    Being also the text "int", it equals the documented `type: int`, which ansible-test
+    validate-modules compares it with.
+    """
+
+    # How ansible-core names the type in its message ("... unable to convert to int: ...").
+    __name__ = "int"
+    # What a 64-bit integer holds, the widest number the API takes.
+    maximum = 2 ** 63 - 1
+
+    def __call__(self, value: Any) -> int:
+        number = as_int(value)
+        if number is None:
+            raise TypeError("{0} is not a whole number (a fraction, an exponent or an infinity is refused)"
+                            .format(_shown(value)))
+        if abs(number) > self.maximum:
+            raise TypeError("{0} is out of range: at most {1}".format(_shown(number), self.maximum))
+        return number
+
+
+class StrictSeconds(StrictInt):
+    """A number of seconds: within what the platform's timers hold (socket timeouts, sleeps)."""
+
+    maximum = 2 ** 31 - 1
+
+
+def _shown(value: Any) -> str:
+    """The value as a message shows it: short, whatever was given."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# The argument spec `type` of every whole-number option, and of every option in seconds.
+INT = StrictInt("int")
+SECONDS = StrictSeconds("int")
 
 
 def _env(*names: str) -> tuple:
@@ -36,7 +82,7 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
         auth_url=dict(type="str", default=DEFAULT_AUTH_URL, fallback=_env("BLUEXP_AUTH_URL")),
         validate_certs=dict(type="bool", default=True, fallback=_env("BLUEXP_VALIDATE_CERTS")),
         ca_path=dict(type="path", fallback=_env("BLUEXP_CA_PATH")),
-        timeout=dict(type="int", default=DEFAULT_TIMEOUT, fallback=_env("BLUEXP_TIMEOUT")),
+        timeout=dict(type=SECONDS, default=DEFAULT_TIMEOUT, fallback=_env("BLUEXP_TIMEOUT")),
         bypass_cache=dict(type="bool", default=False, fallback=_env("BLUEXP_BYPASS_CACHE")),
     )
 
@@ -45,7 +91,7 @@ def wait_argument_spec(wait_default: bool = True) -> dict[str, dict[str, Any]]:
     """Options of modules that start or follow asynchronous jobs."""
     return dict(
         wait=dict(type="bool", default=wait_default),
-        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
+        wait_timeout=dict(type=SECONDS, default=DEFAULT_WAIT_TIMEOUT),
     )
 
 

@@ -136,6 +136,10 @@ class TokenProvider:
                 self._token = self._exchange()
             return self._token
 
+    def current(self) -> str | None:
+        """The token in hand, if any, without an exchange: for a plugin to mask it in what it shows."""
+        return self._token
+
     def renew(self, rejected: str | None = None) -> bool:
         """Forget a rejected token; True when a new one can be obtained.
 

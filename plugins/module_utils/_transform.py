@@ -63,7 +63,10 @@ def as_int(value: Any) -> int | None:
     digits = text[len(sign):]
     if not digits.isdigit() or not digits.isascii():
         return None
-    return int(sign + digits)
+    try:
+        return int(sign + digits)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return None
 
 
 def iso_utc(epoch: Any, unit: str = "ms") -> str | None:

@@ -103,6 +103,7 @@ error_code:
   sample: region_not_found
 """
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import SECONDS
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
@@ -116,7 +117,7 @@ ARGUMENT_SPEC = dict(
     region=dict(type="str", required=True),
     state=dict(type="str", choices=["present"], default="present"),
     wait=dict(type="bool", default=True),
-    wait_timeout=dict(type="int", default=300),
+    wait_timeout=dict(type=SECONDS, default=300),
 )
 
 

@@ -355,6 +355,7 @@ error_code:
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
+    INT,
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
@@ -392,13 +393,13 @@ ARGUMENT_SPEC = dict(
         name=dict(type="str", required=True),
         rules=dict(type="list", elements="dict", options=dict(
             label=dict(type="str", required=True),
-            retention=dict(type="int", required=True),
+            retention=dict(type=INT, required=True),
         )),
-        archive_after_days=dict(type="int"),
+        archive_after_days=dict(type=INT),
         object_lock=dict(type="str", choices=["NONE", "GOVERNANCE", "COMPLIANCE", "LOCKED", "UNLOCKED"]),
     )),
     auto_backup_enabled=dict(type="bool"),
-    max_transfer_rate=dict(type="int"),
+    max_transfer_rate=dict(type=INT),
     export_existing_snapshots=dict(type="bool"),
     archive_storage_class=dict(type="str", choices=["GLACIER", "DEEP_ARCHIVE"]),
     delete_backups=dict(type="bool", default=False),

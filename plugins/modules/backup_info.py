@@ -188,7 +188,7 @@ def parse_age(option, value):
     """Seconds from '36h', '7d', ...; None when not set."""
     if value is None:
         return None
-    match = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value)
+    match = re.fullmatch(r"\s*([0-9]+)\s*([mhdw])\s*", value)  # ASCII digits: \d takes any script's
     if not match:
         raise ConfigurationError("{0} must be a number with a unit m, h, d or w (for example 36h or 7d), got {1!r}."
                                  .format(option, value), option=option)

@@ -58,7 +58,8 @@ options:
         required: true
   archive_after_days:
     description:
-      - Move backups to the archive storage class after this many days, or V(never) to stop archiving.
+      - Move backups to the archive storage class after this many days (a whole number, at least 1), or V(never)
+        to stop archiving.
       - Not set means leave it as it is.
     type: str
   object_lock:
@@ -150,6 +151,7 @@ error_code:
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
+    INT,
     WORKING_ENVIRONMENT_RULES,
     working_environment_argument_spec,
 )
@@ -158,6 +160,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
 
 ARGUMENT_SPEC = dict(
     working_environment_argument_spec(),
@@ -165,7 +168,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["present", "absent"], default="present"),
     rules=dict(type="list", elements="dict", options=dict(
         label=dict(type="str", required=True),
-        retention=dict(type="int", required=True),
+        retention=dict(type=INT, required=True),
     )),
     archive_after_days=dict(type="str"),
     object_lock=dict(type="str", choices=list(policies.OBJECT_LOCK_MODES)),
@@ -196,8 +199,10 @@ class Policy(Resource):
         """The options the user set; None leaves a field as it is."""
         if self.params["state"] == "absent":
             return None
-        return policies.desired(self.params["name"], self.params["rules"], self.params["archive_after_days"],
-                                self.params["object_lock"])
+        archive = self.params["archive_after_days"]
+        if archive not in (None, policies.NEVER):
+            archive = str(as_int(archive))  # validated: "90.0" or " 90 " is sent as "90"
+        return policies.desired(self.params["name"], self.params["rules"], archive, self.params["object_lock"])
 
     def check(self, current, desired, changes):
         name = self.params["name"]

@@ -136,6 +136,7 @@ error_code:
 
 import posixpath
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import INT
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import catalog
@@ -147,13 +148,13 @@ ARGUMENT_SPEC = dict(
     type=dict(type="str", choices=["FILE", "DIRECTORY", "VOLUME"]),
     working_environment_ids=dict(type="list", elements="str"),
     extensions=dict(type="list", elements="str"),
-    min_size=dict(type="int"),
-    max_size=dict(type="int"),
+    min_size=dict(type=INT),
+    max_size=dict(type=INT),
     created_after=dict(type="str"),
     created_before=dict(type="str"),
     location=dict(type="str", choices=["LOCAL", "CLOUD"]),
     snapshots=dict(type="bool", default=False),
-    max_results=dict(type="int", default=100),
+    max_results=dict(type=INT, default=100),
 )
 
 

@@ -136,6 +136,7 @@ error_code:
   sample: job_timeout
 """
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import SECONDS
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
@@ -148,7 +149,7 @@ ARGUMENT_SPEC = dict(
     type=dict(type="str"),
     working_environment_id=dict(type="str"),
     wait=dict(type="bool", default=False),
-    wait_timeout=dict(type="int", default=1800),
+    wait_timeout=dict(type=SECONDS, default=1800),
     fail_on_failed=dict(type="bool", default=False),
 )
 

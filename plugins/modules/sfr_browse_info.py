@@ -28,7 +28,9 @@ extends_documentation_fragment:
 options:
   path:
     description:
-      - Directory to list, from the root of the volume.
+      - Directory to list, from the root of the volume (it starts with V(/)).
+      - Read in its normal form (V(//finance/./2026/) is V(/finance/2026)). A V(..) component or a control
+        character (such as NUL or a newline) fails the task, before any request; V(..) is never resolved.
     type: str
     default: /
   recursive:
@@ -113,6 +115,8 @@ error_code:
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     BACKUP_SELECTION_RULES,
+    INT,
+    SECONDS,
     WORKING_ENVIRONMENT_RULES,
     backup_selection_argument_spec,
     merge_rules,
@@ -120,27 +124,27 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec impor
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError, ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._paths import PATH, volume_path
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, sfr
 
 ARGUMENT_SPEC = dict(
     **working_environment_argument_spec(),
     **backup_selection_argument_spec(),
-    path=dict(type="str", default="/"),
+    path=dict(type=PATH, default="/"),
     recursive=dict(type="bool", default=False),
     pattern=dict(type="str"),
-    max_entries=dict(type="int", default=1000),
-    wait_timeout=dict(type="int", default=600),
+    max_entries=dict(type=INT, default=1000),
+    wait_timeout=dict(type=SECONDS, default=600),
 )
 
 
 def gather(client, params):
     if params["max_entries"] < 1:
         raise ConfigurationError("max_entries must be at least 1.", option="max_entries")
-    if not params["path"].startswith("/"):
-        raise ConfigurationError("path must start with /, got {0!r}.".format(params["path"]), option="path")
+    path = volume_path("path", params["path"])
     we, volume, backup = backups.resolve_source(client, params)
     sfr.start_explore(client, we["id"], volume["file-system-id"], params["wait_timeout"])
-    entries, truncated = sfr.browse(client, we["id"], volume["file-system-id"], backup["id"], params["path"],
+    entries, truncated = sfr.browse(client, we["id"], volume["file-system-id"], backup["id"], path,
                                     params["recursive"], params["max_entries"], params["pattern"])
     return {"entries": entries, "truncated": truncated,
             "backup": backups.describe(we, volume, backup)}

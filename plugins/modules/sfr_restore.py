@@ -37,8 +37,12 @@ options:
   files:
     description:
       - Paths inside the backup, from the root of the volume, for example V(/finance/2026/budget.xlsx). One
-        folder path restores that folder.
+        folder path restores that folder. A path without its leading V(/) is read from the root too.
+      - One path may be given as text instead of a list; it is never split at its commas.
       - Entries returned by M(bluexp.cloud_backup.sfr_browse_info) (dicts with C(path)) are accepted as they are.
+      - Each path is read in its normal form (V(//finance/./2026/) is V(/finance/2026)), which RV(files) returns.
+        A path with a V(..) component or a control character (such as NUL or a newline) fails the task naming
+        the entry, before any request; V(..) is never resolved.
     type: list
     elements: raw
     required: true
@@ -60,7 +64,9 @@ options:
     type: str
   target_path:
     description:
-      - Directory in the target volume to restore into. Without it files go back to their own paths.
+      - Directory in the target volume to restore into, from its root (it starts with V(/)). Without it files go
+        back to their own paths.
+      - Read like O(files); a V(..) component or a control character fails the task.
     type: str
   overwrite:
     description:
@@ -158,8 +164,6 @@ error_code:
   sample: nothing_restored
 """
 
-import posixpath
-
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     BACKUP_SELECTION_RULES,
     WORKING_ENVIRONMENT_RULES,
@@ -173,6 +177,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     PartialFailure,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._paths import PATH, PATHS, volume_path
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import backups, restores, sfr
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Outcome, follow_job
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import snake_keys
@@ -180,12 +185,12 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform imp
 ARGUMENT_SPEC = dict(
     **working_environment_argument_spec(),
     **backup_selection_argument_spec(),
-    files=dict(type="list", elements="raw", required=True),
+    files=dict(type=PATHS, elements="raw", required=True),
     target_working_environment_id=dict(type="str"),
     target_working_environment_name=dict(type="str"),
     target_volume=dict(type="str"),
     target_svm=dict(type="str"),
-    target_path=dict(type="str"),
+    target_path=dict(type=PATH),
     overwrite=dict(type="bool", default=False),
 )
 
@@ -193,11 +198,11 @@ ARGUMENT_SPEC = dict(
 def wanted_paths(files):
     paths = []
     for item in files:
-        path = item.get("path") if isinstance(item, dict) else item
-        if not isinstance(path, str) or not path.strip():
+        if isinstance(item, dict) and not isinstance(item.get("path"), str):
             raise ConfigurationError("files: each item is a path or a dict with a path, got {0!r}.".format(item),
                                      option="files")
-        paths.append(posixpath.normpath("/" + path.strip().lstrip("/")))
+        path = item.get("path") if isinstance(item, dict) else item
+        paths.append(volume_path("files", path, entry=True, from_root=True))
     if not paths:
         raise ConfigurationError("files: give at least one path.", option="files")
     return list(dict.fromkeys(paths))
@@ -229,15 +234,14 @@ def not_restored(job, results):
 
 def run(client, params, outcome):
     paths = wanted_paths(params["files"])
-    if params["target_path"] and not params["target_path"].startswith("/"):
-        raise ConfigurationError("target_path must start with /.", option="target_path")
+    target_path = volume_path("target_path", params["target_path"]) if params["target_path"] else None
     we, volume, backup = backups.resolve_source(client, params)
     target_we = restores.target_environment(client, params, we)
     target_volume = params["target_volume"] or volume.get("name")
     target_svm = params["target_svm"] or volume.get("svm")
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)
     done, running = restores.earlier(client, backup, target_we["id"], target_volume, paths,
-                                     target_path=params["target_path"], target_svm=target_svm)
+                                     target_path=target_path, target_svm=target_svm)
     outcome.before = {"restored": bool(done)}
     outcome.after = {"restored": True}
     if done:
@@ -256,7 +260,7 @@ def run(client, params, outcome):
     entries = sfr.find_entries(client, we["id"], volume["file-system-id"], backup["id"], paths)
     body = {"type": "file",
             "source": restores.source_block(we, volume, backup, restores.source_bucket(client, we["id"])),
-            "target": restores.target_block(target_we, target_svm, target_volume, path=params["target_path"]),
+            "target": restores.target_block(target_we, target_svm, target_volume, path=target_path),
             "file": [{"inode": e.get("inode"), "path": e["path"], "type": e.get("type"), "size": e.get("size"),
                       "mtime": e.get("mtime")} for e in entries],
             "skip-file-rename": bool(params["overwrite"])}

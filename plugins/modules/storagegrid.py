@@ -193,7 +193,11 @@ error_code:
   sample: storagegrid_not_discovered
 """
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import working_environment_argument_spec
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
+    INT,
+    SECONDS,
+    working_environment_argument_spec,
+)
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._compare import Field
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
@@ -206,7 +210,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._waiter import
 ARGUMENT_SPEC = dict(
     working_environment_argument_spec(),
     name=dict(type="str", required=True),
-    port=dict(type="int", default=sg.DEFAULT_S3_PORT),
+    port=dict(type=INT, default=sg.DEFAULT_S3_PORT),
     admin_host=dict(type="str"),
     admin_username=dict(type="str"),
     admin_password=dict(type="str", no_log=True),
@@ -215,7 +219,7 @@ ARGUMENT_SPEC = dict(
     update_secret=dict(type="str", choices=["always", "on_create"], default="on_create"),
     state=dict(type="str", choices=["present", "absent"], default="present"),
     wait=dict(type="bool", default=True),
-    wait_timeout=dict(type="int", default=300),
+    wait_timeout=dict(type=SECONDS, default=300),
 )
 RULES = dict(
     mutually_exclusive=[("working_environment_id", "working_environment_name")],

@@ -106,6 +106,7 @@ error_code:
   sample: invalid_option
 """
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import INT
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import BlueXPError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._fanout import map_concurrently
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module, new_client
@@ -115,7 +116,7 @@ ARGUMENT_SPEC = dict(
     names=dict(type="list", elements="str", aliases=["name"]),
     versions=dict(type="bool", default=False),
     version_of=dict(type="str"),
-    port=dict(type="int", default=sg.DEFAULT_S3_PORT),
+    port=dict(type=INT, default=sg.DEFAULT_S3_PORT),
 )
 
 

@@ -6,19 +6,23 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 
 from ansible import constants as C
+from ansible.config.manager import ConfigManager
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
 from ansible_collections.bluexp.cloud_backup.plugins.inventory import working_environments
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _http
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _discovery, _http, _retry
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins import emulated
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     documented_options,
     ACCOUNT,
@@ -79,6 +83,16 @@ BACKUPS = [backup_view(AWS, failed="1"),
 @pytest.fixture
 def plugin(module_transport):
     """The plugin with its documented options registered, every client on the scripted transport."""
+    return load_plugin()
+
+
+@pytest.fixture
+def plugin_on_emulator(emulator):
+    """The plugin with every client on the emulator (see tests/unit/plugins/emulated.py)."""
+    return load_plugin()
+
+
+def load_plugin():
     loaded = inventory_loader.get(PLUGIN)
     if loaded is not None:
         return loaded
@@ -721,3 +735,122 @@ def test_the_cache_keeps_every_scope_and_is_kept_per_restriction(plugin, fleet_a
     lab = parse_and_store(plugin, fleet_source(source, name="lab.bluexp.yml", accounts=[SECOND], **config))
     assert list(lab.hosts) == ["prod-aws"]
     assert len(fleet_api.calls) > calls
+
+
+# --- a fleet that cannot be listed ------------------------------------------------------------
+
+
+@pytest.fixture
+def emulated_source(emulator, source):
+    """A source file for the emulator's seeded account and Connector with `credential` (its own by default)."""
+    creds = emulator.state()["credentials"]
+
+    def write(credential=None, **options):
+        connection = dict(api_url=emulated.API_URL, auth_url=emulated.AUTH_URL, account_id=emulator.account_id,
+                          connector_id=emulator.connector_id)
+        connection.update(credential or {"refresh_token": creds["refresh_token"]})
+        return source(connection=False, **dict(connection, **options))
+
+    return write
+
+
+def listing_calls(emulator):
+    return [r for r in emulator.requests() if r["method"] == "GET" and r["path"].endswith("/api/v1/working-environment")]
+
+
+@pytest.mark.parametrize("status, attempts", [(500, 1), (503, _retry.RetryPolicy().max_attempts)],
+                         ids=["500 not retried", "503 after the read retries"])
+def test_a_listing_that_fails_fails_the_source(plugin_on_emulator, emulator, emulated_source, monkeypatch,
+                                               status, attempts):
+    monkeypatch.setattr(C, "INVENTORY_ANY_UNPARSED_IS_FAILED", False)
+    emulator.add_fault(method="GET", path="/api/v1/working-environment$", status=status, message="listing down")
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin_on_emulator, emulated_source())
+    message = str(info.value)
+    assert message.startswith(PLUGIN + ": GET " + emulator.cbs_path("v1", "working-environment"))
+    assert "HTTP {0}".format(status) in message and "listing down" in message
+    connector = _discovery.normalise_connector_id(emulator.connector_id)
+    assert ("The working environments of account {0} through Connector {1} could not be listed, so this source "
+            "has no host.".format(emulator.account_id, connector)) in message
+    # By default Ansible only warns about a failed source: the message says how to make it stop the run.
+    assert message.endswith("Set ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true to stop the run instead.")
+    assert len(listing_calls(emulator)) == attempts
+
+
+def test_a_refused_token_exchange_fails_the_source_and_lists_nothing(plugin_on_emulator, emulator, emulated_source,
+                                                                     monkeypatch):
+    monkeypatch.setattr(C, "INVENTORY_ANY_UNPARSED_IS_FAILED", True)
+    emulator.add_fault(method="POST", path="/oauth/token$", status=403, message="refresh token revoked")
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin_on_emulator, emulated_source())
+    message = str(info.value)
+    for text in ("POST " + emulated.AUTH_URL + "/oauth/token", "HTTP 403", "refresh token revoked",
+                 "Check the refresh token credential and auth_url"):
+        assert text in message
+    # Fatal already: no advice to make it so.
+    assert message.endswith("The working environments could not be listed, so this source has no host.")
+    assert [r["path"] for r in emulator.requests()] == ["/oauth/token"]
+
+
+@pytest.mark.parametrize("way", ["refresh_token", "service_account", "both"])
+def test_a_token_service_echoing_the_credential_is_masked(plugin_on_emulator, emulator, emulated_source, way):
+    creds = emulator.state()["credentials"]
+    credential = {}
+    if way in ("refresh_token", "both"):
+        credential["refresh_token"] = creds["refresh_token"]
+    if way in ("service_account", "both"):
+        credential.update(client_id=creds["client_id"], client_secret=creds["client_secret"])
+    emulator.add_fault(method="POST", path="/oauth/token$", status=401,
+                       message="bad request refresh_token={0} client_secret={1}".format(
+                           creds["refresh_token"], creds["client_secret"]))
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin_on_emulator, emulated_source(credential))
+    message = str(info.value)
+    assert "HTTP 401" in message and "bad request refresh_token=" in message
+    for option, value in credential.items():
+        if option != "client_id":
+            assert value not in message and value not in repr(info.value)
+            assert "{0}=********".format(option) in message, "masked as modules mask no_log values"
+
+
+def test_an_api_error_echoing_the_access_token_is_masked(plugin, fake, source):
+    fake.token()
+    fake.add("GET", WE_LIST, reply(401, {"message": "token {0} is not valid here".format(ISSUED_TOKEN)}))
+    with pytest.raises(AnsibleParserError) as info:
+        parse(plugin, source())
+    assert "token ******** is not valid here" in str(info.value)
+    assert_no_secret(str(info.value))
+
+
+# --- the shipped ansible.cfg ----------------------------------------------------------------------
+
+ROOT = Path(working_environments.__file__).resolve().parents[2]
+# `ansible-playbook -i SOURCE PLAYBOOK` and `ansible-inventory -i SOURCE` as the playbooks' headers show them.
+DOCUMENTED_COMMAND = re.compile(r"^#\s+(?:\S+=\S+\s+)*ansible-(?:playbook|inventory)\s+(.*)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("setting", ["INVENTORY_ANY_UNPARSED_IS_FAILED", "INVENTORY_UNPARSED_IS_FAILED"])
+def test_the_shipped_ansible_cfg_makes_a_source_that_fails_stop_the_run(setting, monkeypatch):
+    for name in ("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "ANSIBLE_INVENTORY_UNPARSED_FAILED"):
+        monkeypatch.delenv(name, raising=False)
+    config = ConfigManager(conf_file=str(ROOT / "ansible.cfg"))
+    value, origin = config.get_config_value_and_origin(setting)
+    assert value is True and origin == str(ROOT / "ansible.cfg")
+
+
+def test_the_playbooks_are_documented_to_run_where_the_ansible_cfg_is():
+    """Ansible reads ./ansible.cfg: the commands in the playbooks' headers name their files from the collection
+    root, so that they run there."""
+    assert (ROOT / "ansible.cfg").is_file()
+    commands = [(path.name, match) for path in sorted((ROOT / "playbooks").rglob("*.yml"))
+                for match in DOCUMENTED_COMMAND.findall(path.read_text(encoding="utf-8"))]
+    with_inventory = [(name, command) for name, command in commands if "-i " in command]
+    assert len(with_inventory) >= 3
+    for name, command in commands:
+        words = command.split()
+        files = [w for w in words if w.startswith("playbooks/")]
+        if words[0].startswith("bluexp.cloud_backup."):
+            continue  # a playbook of the installed collection, by name: no inventory source
+        assert files, "{0}: {1!r} does not name its files from the collection root".format(name, command)
+        for relative in files:
+            assert (ROOT / relative).is_file(), "{0}: {1} is not a file of the collection".format(name, relative)

@@ -17,6 +17,7 @@ from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.bluexp.cloud_backup.plugins.lookup import access_token
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api, _http
+from ansible_collections.bluexp.cloud_backup.tests.unit.plugins import emulated
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     documented_options,
     AUTH_URL,
@@ -185,3 +186,29 @@ def test_missing_requests_is_reported(lookup, monkeypatch):
     with pytest.raises(AnsibleLookupError) as info:
         lookup.run([], variables={}, refresh_token=REFRESH_TOKEN)
     assert "needs the Python library requests" in str(info.value)
+
+
+# --- a token service that echoes the credential ---------------------------------------------------
+
+
+@pytest.mark.parametrize("way", ["refresh_token", "service_account", "both"])
+@pytest.mark.parametrize("status", [403, 500])
+def test_a_token_service_echoing_the_credential_is_masked(emulator, lookup, way, status):
+    """Whatever the token service puts in its error, the lookup's error holds no secret it was given."""
+    creds = emulator.state()["credentials"]
+    given = {"auth_url": emulated.AUTH_URL, "api_url": emulated.API_URL}
+    if way in ("refresh_token", "both"):
+        given["refresh_token"] = creds["refresh_token"]
+    if way in ("service_account", "both"):
+        given.update(client_id=creds["client_id"], client_secret=creds["client_secret"])
+    emulator.add_fault(method="POST", path="/oauth/token$", status=status,
+                       message="bad request refresh_token={0} client_secret={1}".format(
+                           creds["refresh_token"], creds["client_secret"]))
+    with pytest.raises(AnsibleLookupError) as info:
+        lookup.run([], variables={}, **given)
+    message = str(info.value)
+    assert "HTTP {0}".format(status) in message and "bad request refresh_token=" in message
+    for option in ("refresh_token", "client_secret"):
+        if option in given:
+            assert given[option] not in message and given[option] not in repr(info.value)
+            assert "{0}=********".format(option) in message, "masked as modules mask no_log values"

@@ -14,6 +14,8 @@ from ansible_collections.bluexp.cloud_backup.plugins.doc_fragments.connection im
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     DEFAULT_API_URL,
     DEFAULT_AUTH_URL,
+    INT,
+    SECONDS,
     connection_argument_spec,
     module_argument_spec,
     wait_argument_spec,
@@ -22,7 +24,9 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     CLIENT_SECRET,
     REFRESH_TOKEN,
     STATIC_TOKEN,
+    FailJson,
     patch_module_args,
+    run_module,
 )
 
 SECRET_OPTIONS = ("refresh_token", "client_secret", "token")
@@ -124,3 +128,58 @@ def test_secret_values_are_registered_for_masking(monkeypatch):
         module = AnsibleModule(argument_spec=module_argument_spec({}))
     for secret in (STATIC_TOKEN, REFRESH_TOKEN, CLIENT_SECRET):
         assert secret in module.no_log_values
+
+
+# --- whole numbers ----------------------------------------------------------------------------------
+
+REFUSED_NUMBERS = ["inf", "-inf", ".inf", "Infinity", "1e999", "1e3", "1E3", "1.5", 1.5, float("inf"), float("nan"),
+                   "nan", True, "1_000", "0x10", "\u0661\u0662", "", "12 days", [12], {"n": 12}]
+
+
+@pytest.mark.parametrize("value, expected", [(12, 12), ("12", 12), (" 12 ", 12), ("+12", 12), (12.0, 12), ("12.0", 12),
+                                             (0, 0), (-3, -3), (2 ** 63 - 1, 2 ** 63 - 1)])
+def test_a_whole_number_passes(value, expected):
+    number = INT(value)
+    assert number == expected and isinstance(number, int) and not isinstance(number, bool)
+
+
+@pytest.mark.parametrize("value", REFUSED_NUMBERS, ids=repr)
+def test_anything_else_is_refused_with_a_type_error(value):
+    with pytest.raises(TypeError, match="is not a whole number"):
+        INT(value)
+
+
+@pytest.mark.parametrize("kind, too_big", [(INT, 2 ** 63), (INT, -2 ** 63 - 1), (SECONDS, 2 ** 31),
+                                           (SECONDS, "99999999999")])
+def test_a_number_out_of_range_is_refused(kind, too_big):
+    with pytest.raises(TypeError, match="out of range: at most"):
+        kind(too_big)
+
+
+def test_a_thousand_digits_are_refused_and_shown_short():
+    with pytest.raises(TypeError) as info:
+        INT("9" * 5000)
+    assert len(str(info.value)) < 120
+
+
+def test_the_strict_types_still_read_as_int_for_the_documentation():
+    # ansible-test validate-modules compares the spec's type with the documented `type: int`.
+    assert INT == SECONDS == "int" and INT.__name__ == SECONDS.__name__ == "int"
+    assert connection_argument_spec()["timeout"]["type"] is SECONDS
+    assert wait_argument_spec()["wait_timeout"]["type"] is SECONDS
+
+
+@pytest.mark.parametrize("value", ["inf", "1e999", ".inf", "1e3", "1.5", 1.5], ids=repr)
+def test_a_module_refuses_a_loose_number_naming_the_option(value):
+    """What ansible-core does with type='int' differs by version (it takes "1e3", and raises
+    OverflowError on "inf" on 2.19 and 2.21); with the strict types the module fails cleanly."""
+    outcome = run_module(lambda: AnsibleModule(argument_spec=module_argument_spec({}, with_wait=True)),
+                         {"wait_timeout": value})
+    assert isinstance(outcome, FailJson)
+    assert "wait_timeout" in outcome.result["msg"] and "is not a whole number" in outcome.result["msg"]
+
+
+def test_the_environment_fallback_is_checked_too(monkeypatch):
+    monkeypatch.setenv("BLUEXP_TIMEOUT", "1e3")
+    outcome = run_module(lambda: AnsibleModule(argument_spec=module_argument_spec({})), {})
+    assert isinstance(outcome, FailJson) and "'timeout'" in outcome.result["msg"]

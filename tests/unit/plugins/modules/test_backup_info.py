@@ -152,7 +152,8 @@ def test_ages_are_counted_from_the_time_of_the_run(emulator, fleet):
 
 @pytest.mark.parametrize("option, value", [
     ("max_age", "7"), ("max_age", "7days"), ("max_age", "-1d"), ("max_age", "1.5h"), ("min_age", "d"),
-    ("min_age", "7s"), ("min_age", ""), ("min_age", "yesterday"),
+    ("min_age", "7s"), ("min_age", ""), ("min_age", "yesterday"), ("max_age", "1e3d"), ("max_age", "infd"),
+    ("min_age", "\u0667d"),
 ])
 def test_bad_age_fails_before_any_request_naming_the_option(emulator, fleet, option, value):
     emulator.clear_requests()

@@ -284,8 +284,11 @@ def test_absent_policy_that_does_not_exist_is_unchanged(emulator, we):
      "object_lock", "DataLock"),
     ({"rules": [{"label": "daily", "retention": 7}], "archive_after_days": "soon"}, "archive_after_days", "soon"),
     ({"rules": [{"label": "daily", "retention": 7}], "archive_after_days": "0"}, "archive_after_days", "at least 1"),
+    ({"rules": [{"label": "daily", "retention": 7}], "archive_after_days": "inf"}, "archive_after_days", "'inf'"),
+    ({"rules": [{"label": "daily", "retention": 7}], "archive_after_days": "1e3"}, "archive_after_days", "'1e3'"),
+    ({"rules": [{"label": "daily", "retention": 7}], "archive_after_days": "1.5"}, "archive_after_days", "'1.5'"),
 ], ids=["retention 0", "retention 1019", "negative", "total 1019", "duplicate label", "no rule", "datalock archive",
-        "archive word", "archive 0"])
+        "archive word", "archive 0", "archive inf", "archive exponent", "archive fraction"])
 def test_bad_input_fails_before_any_request_naming_the_option(emulator, we, options, option, text):
     result = fail(emulator, we, **options)
     assert result["option"] == option
@@ -404,3 +407,10 @@ def test_working_environment_name_shared_by_two_fails_listing_ids(fake, module_t
     result = run_fail(backup_policy.main, scripted_args(rules=GOLD_RULES))
     assert WE_ID in result["msg"] and "we-9" in result["msg"]
     assert all(c.method == "GET" for c in fake.api_calls)
+
+
+@pytest.mark.parametrize("archive", ["90.0", " 90 ", "+90"])
+def test_a_whole_number_of_days_is_sent_as_the_api_writes_it(emulator, we, archive):
+    ok(emulator, we, rules=GOLD_RULES, archive_after_days=archive)
+    [write] = emulator.writes()
+    assert write["body"]["archive-after-days"] == "90"

@@ -229,6 +229,8 @@ def test_pattern_matching_nothing(emulator, vol):
 @pytest.mark.parametrize("options, option", [
     ({"path": "finance"}, "path"),
     ({"path": ""}, "path"),
+    ({"path": "/logs/../.."}, "path"),
+    ({"path": "/logs/.."}, "path"),
     ({"max_entries": 0}, "max_entries"),
     ({"max_entries": -5}, "max_entries"),
     ({"newest_before": "tomorrow"}, "newest_before"),
@@ -267,3 +269,17 @@ def test_volume_without_backups_fails_naming_volume(emulator, vol):
     assert result["option"] == "volume" and "no backup" in result["msg"]
     assert result["error_code"] == "no_backup"
     assert emulator.writes() == []
+
+
+@pytest.mark.parametrize("given", ["//logs/./", "/logs/", " /logs"])
+def test_the_path_is_listed_in_its_normal_form(emulator, vol, given):
+    emulator.run_ok(MODULE, **vol.args(path=given))
+    assert [query["path"] for query in vol.listed(emulator)] == ["/logs"]
+
+
+@pytest.mark.parametrize("path, code", [("/logs\x00", "U+0000"), ("/logs\n/x", "U+000A")])
+def test_a_path_with_a_control_character_is_refused_before_any_request(emulator, vol, path, code):
+    result = emulator.run_fail(MODULE, **vol.args(path=path))
+    assert result["msg"].startswith("argument 'path' is of type str")
+    assert result["msg"].endswith("{0!r} contains the control character {1}".format(path, code))
+    assert emulator.requests() == []

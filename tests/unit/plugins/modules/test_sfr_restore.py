@@ -265,6 +265,71 @@ def test_bad_files_fail_before_any_request(emulator, fleet, files):
     assert emulator.requests() == []
 
 
+@pytest.mark.parametrize("entry", [
+    "/home/../../../README.txt",  # leaves the volume root: was restored as /README.txt
+    "../README.txt",
+    "/home/../README.txt",  # stays inside, but '..' is never resolved
+    "home/..",
+    "/README.txt/..",
+], ids=["above the root", "relative above the root", "inside the root", "relative inside", "trailing"])
+def test_a_path_with_dot_dot_is_refused_naming_the_entry(emulator, fleet, entry):
+    emulator.clear_requests()
+    result = emulator.run_fail("sfr_restore", **args(fleet, files=[fleet.notes, entry]))
+    assert result["error_code"] == "invalid_option" and result["option"] == "files"
+    assert result["msg"] == "files: entry {0!r} has a '..' component; give the path from the root of the volume " \
+                            "without '..'.".format(entry)
+    assert emulator.requests() == []
+
+
+@pytest.mark.parametrize("entry, code", [
+    ("/README.txt\x00.bak", "U+0000"),
+    ("/home/notes.md\n/README.txt", "U+000A"),
+    ("/README\r.txt", "U+000D"),
+    ("/README\x1b[2J.txt", "U+001B"),
+    ("/README\x7f.txt", "U+007F"),
+    ("/README\x85.txt", "U+0085"),
+], ids=["NUL", "newline", "carriage return", "escape", "DEL", "C1 next line"])
+def test_a_path_with_a_control_character_is_refused(emulator, fleet, entry, code):
+    emulator.clear_requests()
+    result = emulator.run_fail("sfr_restore", **args(fleet, files=[{"path": entry}]))
+    assert result["option"] == "files"
+    assert result["msg"] == "files: entry {0!r} contains the control character {1}.".format(entry, code)
+    assert emulator.requests() == []
+
+
+@pytest.mark.parametrize("target_path, problem", [
+    ("/restored/../../etc", "has a '..' component"),
+    ("/restored/..", "has a '..' component"),
+    ("restored", "must start with /"),
+])
+def test_a_bad_target_path_is_refused_naming_it(emulator, fleet, target_path, problem):
+    emulator.clear_requests()
+    result = emulator.run_fail("sfr_restore", **args(fleet, target_path=target_path))
+    assert result["option"] == "target_path" and result["error_code"] == "invalid_option"
+    assert result["msg"].startswith("target_path: {0!r} {1}".format(target_path, problem))
+    assert emulator.requests() == []
+
+
+@pytest.mark.parametrize("target_path, code", [("/restored\x00", "U+0000"), ("/restored\n", "U+000A"),
+                                               ("/re\x1bstored", "U+001B")])
+def test_a_target_path_with_a_control_character_is_refused_with_the_arguments(emulator, fleet, target_path, code):
+    """Refused while ansible-core checks the arguments: before AnsibleModule writes them to syslog,
+    where a NUL fails the task on Python 3.13 without naming the option."""
+    emulator.clear_requests()
+    result = emulator.run_fail("sfr_restore", **args(fleet, target_path=target_path))
+    assert result["msg"].startswith("argument 'target_path' is of type str")
+    assert result["msg"].endswith("{0!r} contains the control character {1}".format(target_path, code))
+    assert emulator.requests() == []
+
+
+def test_the_target_path_is_sent_in_its_normal_form(emulator, fleet):
+    result = emulator.run_ok("sfr_restore", **args(fleet, files=["//" + fleet.notes.lstrip("/") + "/."],
+                                                   target_path="//restored/./"))
+    body = restore_writes(emulator)[0]["body"]["restore"]
+    assert body["target"]["path"] == "/restored" and [f["path"] for f in body["file"]] == [fleet.notes]
+    assert [f["path"] for f in result["files"]] == [fleet.notes]
+
+
 @pytest.mark.parametrize("options, option", [
     ({"target_path": "restored"}, "target_path"),
     ({"newest_before": "2026/11/26"}, "newest_before"),
@@ -335,3 +400,12 @@ def test_check_mode_with_a_path_not_in_the_backup_sends_no_restore(emulator, fle
 def test_check_mode_sends_no_write_at_all(emulator, fleet):
     emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True))
     assert emulator.writes() == []
+
+
+def test_one_path_given_as_text_is_not_split_at_its_commas(emulator, fleet):
+    """ansible-core splits a text given to a list option at its commas; a comma is part of a file name."""
+    emulator.clear_requests()
+    with_comma = fleet.home + "/notes,todo.md"
+    result = emulator.run_fail("sfr_restore", **dict(args(fleet), files=with_comma))
+    assert result["error_code"] == "nothing_restored" and result["missing"] == with_comma
+    assert restore_writes(emulator) == []
