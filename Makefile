@@ -4,6 +4,7 @@
 #   make test    set up what is missing, then run every stage (timings at the end)
 #   make demo    run playbooks/demo.yml against a local BlueXP emulator
 #   make bench   measure the playbooks against an ansible.builtin.uri baseline (docs/performance.md)
+#   make soak    the playbooks in a loop against the emulator with injected faults
 #   make help    list all targets
 #
 # Virtualenvs: .venv (ansible-core 2.19, $(PYTHON), requirements-dev.txt, with nox); .venv-2.16
@@ -30,7 +31,7 @@ DEMO_ARGS ?=
 STAGES := setup changelog-lint build docs-lint lint ruff mypy yamllint layering sanity units emulator-tests \
 	integration contract e2e
 # Further sessions that are not part of `make test`.
-EXTRA := docs sanity-2.21 lock bench
+EXTRA := docs sanity-2.21 lock bench soak
 
 .PHONY: help venv test demo clean distclean $(STAGES) $(EXTRA)
 
@@ -58,6 +59,8 @@ help:
 	@echo "make lock            refresh the pinned blocks of the requirement files"
 	@echo "make bench           the playbooks against an ansible.builtin.uri baseline and a ping floor, into"
 	@echo "                     docs/performance.md (hours; ARGS='--sizes 10 --rounds 1' for a quick look, ARGS='--help')"
+	@echo "make soak            the playbooks in a loop against the emulator with injected faults: duplicate writes,"
+	@echo "                     lost work, tracebacks (10 minutes; ARGS='--minutes 2 --size 10' for a quick look)"
 	@echo "make clean           remove build and test output; make distclean also removes the venvs"
 	@echo
 	@echo "Variables: PYTHON (default python3), PYTHON_221 (default: found Python 3.13/3.12; empty = skip),"

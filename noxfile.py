@@ -771,6 +771,15 @@ def bench(session: nox.Session) -> None:
     session.run(_bin(VENV, "python"), str(ROOT / "benchmarks" / "bench.py"), *session.posargs, env=_env())
 
 
+@nox.session(name="soak", venv_backend="none", default=False)
+def soak(session: nox.Session) -> None:
+    """benchmarks/soak.py: the playbooks in a loop against the emulator with injected faults; duplicates, lost
+    work and tracebacks after it (not part of make test: 10 minutes by default; arguments after -- go to the
+    script, e.g. -- --minutes 2 --size 10 --output /tmp/soak.md)."""
+    _require_venv(session)
+    session.run(_bin(VENV, "python"), str(ROOT / "benchmarks" / "soak.py"), *session.posargs, env=_env())
+
+
 # ---------------------------------------------------------------------------------------------
 # Locking the requirement files
 
