@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from ansible_collections.bluexp.cloud_backup.plugins import modules as modules_package
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.emulated import load_module
 
-MODULES = sorted(name for _, name, _ in pkgutil.iter_modules(modules_package.__path__))
+MODULES = sorted(info.name for info in pkgutil.iter_modules(modules_package.__path__))
 EXAMPLES = int(os.environ.get("BLUEXP_PROPERTY_EXAMPLES", "40"))
 REPORTS = Path("tests/output/reports/module-arguments")
 # The connection comes from the harness; drawing it would only test the credential checks, many times.
@@ -59,9 +59,9 @@ def account_names(emulator: Any) -> dict[str, list[str]]:
 
 def realistic(option: str, names: dict[str, list[str]]) -> st.SearchStrategy:
     """A plausible value for an option, judged by its name."""
-    if option.endswith("working_environment_id") or option.endswith("working_environment_ids"):
+    if option.endswith(("working_environment_id", "working_environment_ids")):
         return st.sampled_from(names["we_id"])
-    if option.endswith("working_environment_name") or option.endswith("working_environment_names"):
+    if option.endswith(("working_environment_name", "working_environment_names")):
         return st.sampled_from(names["we_name"])
     if option in ("volume", "volumes", "source_volume", "target_volume", "name", "names"):
         return st.sampled_from(names["volume"] + ["Default", "daily", "before-upgrade"])
