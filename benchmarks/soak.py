@@ -337,8 +337,10 @@ def job_targets(job: dict[str, Any]) -> list[tuple[str, str]]:
     if job["type"] == "backup-working-environment":
         return [("activation", we)]
     if job["type"] in ("backup-volumes", "backup-volume"):
-        volumes = ((data.get("multi-volume-backup") or {}).get("volume")) or [{"id": data.get("volume-id", "?")}]
-        return [("volume enable", f"{we} {entry.get('id')}") for entry in volumes]
+        # The API's record names the volumes of a multi-volume job only; the emulator's control API
+        # adds what each job worked on, so that single-volume jobs are told apart.
+        volumes = [entry.get("id") for entry in ((data.get("multi-volume-backup") or {}).get("volume")) or []]
+        return [("volume enable", f"{we} {volume}") for volume in volumes or job.get("volume-ids") or ["?"]]
     restore = data.get("restore") or {}
     target = restore.get("target") or {}
     if job["type"] == "restore-volume":

@@ -207,7 +207,8 @@ def create_job(emulator: Emulator, request: Request) -> Response:
 def list_all_jobs(emulator: Emulator, request: Request) -> Response:
     emulator.tick()
     now = emulator.clock.now()
-    return json_response({"jobs": [{**job.to_dict(now), "account-id": job.account_id, "outcome": job.outcome}
+    return json_response({"jobs": [{**job.to_dict(now), "account-id": job.account_id, "outcome": job.outcome,
+                                    "volume-ids": sorted(job.volume_ids)}
                                    for job in emulator.jobs.all_jobs()]})
 
 

@@ -84,6 +84,9 @@ class Job:
     error: str = ""
     data: dict[str, Any] | None = None
     failed_volumes: frozenset[str] | None = None
+    # The volumes the job works on, as the operation that made it knew them. Not in the API's job record
+    # (it names volumes of multi-volume jobs only); the control API shows it, for checks of duplicate work.
+    volume_ids: frozenset[str] = frozenset()
     on_complete: Callable[[Job], None] | None = field(default=None, repr=False)
     on_fail: Callable[[Job], None] | None = field(default=None, repr=False)
     # Volumes a job fault forces to fail in a multi-volume job: id -> error.
@@ -322,8 +325,9 @@ class JobsBackend:
                 duration=self._default_duration() if duration is None else max(0.0, duration),
                 outcome=outcome, error=error, data=data, on_complete=on_complete, on_fail=on_fail,
                 failed_volumes=frozenset(failed_volumes) if failed_volumes is not None else None,
+                volume_ids=frozenset(volume_ids),
             )
-            volume_ids, paths = frozenset(volume_ids), frozenset(paths)
+            volume_ids, paths = job.volume_ids, frozenset(paths)
             fault = self._take_fault(type, working_environment_id, volume_ids, paths) if faults else None
             if fault is not None:
                 self._apply_fault(job, fault)
