@@ -758,8 +758,8 @@ def listing_calls(emulator):
     return [r for r in emulator.requests() if r["method"] == "GET" and r["path"].endswith("/api/v1/working-environment")]
 
 
-@pytest.mark.parametrize("status, attempts", [(500, 1), (503, _retry.RetryPolicy().max_attempts)],
-                         ids=["500 not retried", "503 after the read retries"])
+@pytest.mark.parametrize("status, attempts", [(500, 2), (503, _retry.RetryPolicy().max_attempts)],
+                         ids=["500 twice in a row", "503 after the read retries"])
 def test_a_listing_that_fails_fails_the_source(plugin_on_emulator, emulator, emulated_source, monkeypatch,
                                                status, attempts):
     monkeypatch.setattr(C, "INVENTORY_ANY_UNPARSED_IS_FAILED", False)
