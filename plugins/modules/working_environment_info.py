@@ -31,6 +31,14 @@ options:
     type: list
     elements: str
     aliases: [working_environment_id, id, ids]
+  working_environment_name:
+    description:
+      - Exact name of the one working environment to return, as the collection's other modules take it, so that
+        one C(module_defaults) entry of the action group names the working environment for all of them.
+      - The module fails, listing the IDs, when several working environments have that name, and lists close
+        names when none has it (O(ignore_missing) applies to IDs only).
+      - Mutually exclusive with O(working_environment_ids), O(names) and O(fleet).
+    type: str
   fleet:
     description:
       - Read several accounts and Connectors (Console agents) in one run, side by side over one connection pool
@@ -131,6 +139,21 @@ EXAMPLES = r"""
         msg: >-
           {{ prod.working_environments | map(attribute='volumes') | flatten
              | rejectattr('backup.protected') | map(attribute='name') | list }}
+
+- name: One working environment for every module of the group
+  module_defaults:
+    group/bluexp.cloud_backup.cloud_backup:
+      token: "{{ bluexp_token }}"
+      working_environment_name: cvo-eu
+  block:
+    - name: Its backup status
+      bluexp.cloud_backup.working_environment_info:
+      register: cvo_eu
+
+    - name: Index its backups when backup is active
+      bluexp.cloud_backup.catalog:
+        state: present
+      when: cvo_eu.working_environments[0].backup.enabled
 """
 
 RETURN = r"""
@@ -301,6 +324,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources imp
 
 ARGUMENT_SPEC = dict(
     working_environment_ids=dict(type="list", elements="str", aliases=["working_environment_id", "id", "ids"]),
+    working_environment_name=dict(type="str"),
     names=dict(type="list", elements="str", aliases=["name"]),
     providers=dict(type="list", elements="str", aliases=["provider"]),
     backup_status=dict(type="bool", default=True),
@@ -314,9 +338,15 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def chosen(client, params, we_ids):
+    if params["working_environment_name"]:
+        # One exact name, as the stateful modules resolve it: none or several fail.
+        return wes.select([wes.resolve(client, None, params["working_environment_name"])], None, params["providers"])
+    return wes.chosen(client, we_ids, params["names"], params["providers"], ignore_missing=params["ignore_missing"])
+
+
 def gather(client, params, we_ids):
-    records = wes.chosen(client, we_ids, params["names"], params["providers"],
-                         ignore_missing=params["ignore_missing"])
+    records = chosen(client, params, we_ids)
     if params["backup_status"] and records:
         status = wes.backup_status_by_id(client, [r["id"] for r in records])
         for record in records:
@@ -343,7 +373,9 @@ def gather_fleet(client, params):
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, mutually_exclusive=[("fleet", "working_environment_ids")])
+    module = create_module(ARGUMENT_SPEC, mutually_exclusive=[
+        ("fleet", "working_environment_ids"), ("working_environment_name", "working_environment_ids"),
+        ("working_environment_name", "names"), ("working_environment_name", "fleet")])
     params = module.params
     try:
         client = new_client(module)
