@@ -168,6 +168,24 @@ working_environments:
   returned: always
   type: list
   elements: dict
+  sample:
+    - id: VsaWorkingEnvironment-99hPYEgk
+      name: prod-east-1
+      provider: AWS
+      region: us-east-1
+      status: "ON"
+      ontap_version: 9.13.1
+      type: VSA
+      cluster_uuid: 3f2b6c1e-0d4a-11ef-9a7c-005056a7b1c2
+      provider_account_id: "123456789012"
+      total_volumes_count: 12
+      backup:
+        enabled: true
+        backup_enablement_status: "ON"
+        provider: AWS
+        bucket: netapp-backup-99hpyegk
+        backed_up_volume_count: 9
+        failed_backup_volume_count: 0
   contains:
     id:
       description: The working environment's public ID.
@@ -198,7 +216,7 @@ working_environments:
     status:
       description: Its status as the API reports it.
       type: str
-      sample: ON
+      sample: "ON"
     ontap_version:
       description: ONTAP version.
       type: str
@@ -226,6 +244,14 @@ working_environments:
         - Only present with O(backup_status=true).
       type: dict
       returned: when O(backup_status=true)
+      sample:
+        enabled: true
+        backup_enablement_status: "ON"
+        provider: AWS
+        bucket: netapp-backup-99hpyegk
+        backed_up_volume_count: 9
+        failed_backup_volume_count: 0
+        backup_policy: {name: 1 day, rule: [{label: daily, retention: "30"}]}
       contains:
         enabled:
           description: Whether backup and recovery is active (C(backup_enablement_status) is C(ON)).
@@ -234,7 +260,7 @@ working_environments:
         backup_enablement_status:
           description: The status as the API reports it; null when the API does not know the environment.
           type: str
-          sample: ON
+          sample: "ON"
         provider:
           description: Object store provider.
           type: str
@@ -272,8 +298,36 @@ working_environments:
           svm: svm_prod
           backup:
             protected: true
-            backup_status: ON
+            backup_status: "ON"
             snapshot_count: 14
+      contains:
+        name:
+          description: Name of the volume.
+          type: str
+          sample: vol_finance
+        file_system_id:
+          description: The volume's ID, what other modules take as a volume.
+          type: str
+          sample: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+        svm:
+          description: SVM of the volume.
+          type: str
+          sample: svm_prod
+        backup:
+          description:
+            - The volume's backup settings, with the API's fields in snake_case.
+            - C(protected) is false and C(backup_status) null for a volume without backup.
+          type: dict
+          sample: {protected: true, backup_status: "ON", snapshot_count: 14}
+          contains:
+            protected:
+              description: Whether the volume is backed up.
+              type: bool
+              sample: true
+            backup_status:
+              description: Its backup status as the API reports it; null when it has no backup.
+              type: str
+              sample: "ON"
     svms:
       description: Storage VMs with their aggregates (C(GET /api/v2/working-environment/{id}/svm)).
       type: list
