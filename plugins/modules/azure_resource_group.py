@@ -78,12 +78,15 @@ resource_group:
     name:
       description: Name, as Azure spells it.
       type: str
+      sample: rg-netapp-backup-eastus2
     id:
       description: Azure resource ID; null in check mode before creation.
       type: str
+      sample: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-netapp-backup-eastus2
     region:
       description: Region code.
       type: str
+      sample: eastus2
   sample: {name: rg-netapp-backup-eastus2, region: eastus2,
            id: /subscriptions/6c1a4a9e-2f3b-4d5c-8e7f-9a0b1c2d3e4f/resourceGroups/rg-netapp-backup-eastus2}
 state:

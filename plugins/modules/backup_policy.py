@@ -107,6 +107,13 @@ policy:
   description: The policy after the task (predicted in check mode); null when absent.
   returned: always
   type: dict
+  sample:
+    name: gold
+    id: 5b2f4c1e-8d7a-4e3b-9f60-1a2b3c4d5e6f
+    rules: [{label: daily, retention: 30}, {label: weekly, retention: 12}]
+    archive_after_days: 90
+    object_lock: NONE
+    attached_volumes_count: 4
   contains:
     name:
       description: Policy name.

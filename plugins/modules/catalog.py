@@ -11,9 +11,9 @@ module: catalog
 short_description: Enable or disable the indexed catalog (Search & Restore) of a working environment
 version_added: 0.1.0
 description:
-  - With O(state=enabled), sets up the indexing service for the working environment (once) and turns
+  - With O(state=present), sets up the indexing service for the working environment (once) and turns
     indexing on, so that M(bluexp.cloud_backup.catalog_search_info) finds files in its backups.
-  - With O(state=disabled), turns indexing off. Backups are not touched either way.
+  - With O(state=absent), turns indexing off. Backups are not touched either way.
   - The current state is read from the working environment's C(catalog-enabled) flag, so a rerun reports
     no change and sends no write.
   - The set-up is started once. A set-up job already running in BlueXP on the working environment, started by
@@ -32,10 +32,12 @@ extends_documentation_fragment:
 options:
   state:
     description:
-      - Whether indexing is on.
+      - Whether indexing is on, in the words of the collection's other modules.
+      - V(enabled) and V(disabled), the values of earlier releases, are still accepted as other names of
+        V(present) and V(absent).
     type: str
-    choices: [enabled, disabled]
-    default: enabled
+    choices: [present, absent, enabled, disabled]
+    default: present
 seealso:
   - module: bluexp.cloud_backup.catalog_search_info
 """
@@ -46,6 +48,11 @@ EXAMPLES = r"""
   bluexp.cloud_backup.catalog:
     working_environment_name: "{{ item }}"
   loop: [files-east-1, files-west-1]
+
+- name: Stop indexing a retired file server
+  bluexp.cloud_backup.catalog:
+    working_environment_name: files-old-1
+    state: absent
 """
 
 RETURN = r"""
@@ -79,6 +86,7 @@ working_environment_id:
   description: ID of the working environment.
   returned: always
   type: str
+  sample: VsaWorkingEnvironment-99hPYEgk
 """
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
@@ -95,8 +103,10 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import
 
 ARGUMENT_SPEC = dict(
     working_environment_argument_spec(),
-    state=dict(type="str", choices=["enabled", "disabled"], default="enabled"),
+    state=dict(type="str", choices=["present", "absent", "enabled", "disabled"], default="present"),
 )
+# The values of earlier releases, kept as other names of present and absent.
+INDEXING_ON = ("present", "enabled")
 
 
 class Catalog(Resource):
@@ -115,7 +125,7 @@ class Catalog(Resource):
         return {"enabled": catalog.is_enabled(self.activation)}
 
     def desired(self, current):
-        return {"enabled": self.params["state"] == "enabled"}
+        return {"enabled": self.params["state"] in INDEXING_ON}
 
     def check(self, current, desired, changes):
         if desired["enabled"] and not act.is_active(self.activation):

@@ -119,6 +119,71 @@ results:
       svm_name: svm_prod
       resource_size: 52311
       snapshots_count: 14
+      snapshots:
+        - snapshot_id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+          snapshot_name: Daily_20261127_2100
+          snapshot_size: 52311
+          snapshot_creation_time: 1795813200000
+  contains:
+    resource_name:
+      description: Path of the file or folder in its volume, as the catalog lists it.
+      type: str
+      sample: finance/2026/budget.xlsx
+    resource_type:
+      description: V(FILE) or V(FOLDER).
+      type: str
+      sample: FILE
+    path:
+      description: The path to give M(bluexp.cloud_backup.sfr_restore) (O(bluexp.cloud_backup.sfr_restore#module:files)).
+      type: str
+      sample: /finance/2026/budget.xlsx
+    working_environment_id:
+      description: Working environment of the volume.
+      type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
+    volume_id:
+      description: ID of the volume.
+      type: str
+      sample: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    volume_name:
+      description: Name of the volume.
+      type: str
+      sample: vol_finance
+    svm_name:
+      description: SVM of the volume.
+      type: str
+      sample: svm_prod
+    resource_size:
+      description: Size in bytes.
+      type: int
+      sample: 52311
+    snapshots_count:
+      description: Number of indexed backups that hold it.
+      type: int
+      sample: 14
+    snapshots:
+      description: The backups that hold it, newest first, with the API's fields in snake_case.
+      type: list
+      elements: dict
+      returned: with O(snapshots=true)
+      sample:
+        - snapshot_id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+          snapshot_name: Daily_20261127_2100
+          snapshot_size: 52311
+          snapshot_creation_time: 1795813200000
+      contains:
+        snapshot_id:
+          description: ID of the backup, what O(bluexp.cloud_backup.sfr_restore#module:backup) takes.
+          type: str
+          sample: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+        snapshot_name:
+          description: Name of the backup.
+          type: str
+          sample: Daily_20261127_2100
+        snapshot_creation_time:
+          description: When the backup was taken, in milliseconds since the epoch.
+          type: int
+          sample: 1795813200000
 truncated:
   description: Whether more results exist than were returned.
   returned: always

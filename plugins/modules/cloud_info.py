@@ -104,6 +104,11 @@ cloud:
   description: One key per asked subset, each a list as the API returns it, keys in snake_case.
   returned: always
   type: dict
+  sample:
+    aws_kms_keys: [{name: alias/netapp-backup, id: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d, origin: AWS_KMS}]
+    aws_private_links:
+      - {vpc_name: backup-vpc, vpc_id: vpc-0a1b2c3d4e5f60718, private_endpoint_id: vpce-0123456789abcdef0,
+         private_endpoint_name: s3-endpoint}
   contains:
     aws_accounts:
       description: AWS account IDs.
@@ -129,6 +134,19 @@ cloud:
       elements: dict
       returned: when asked for
       sample: [{name: alias/netapp-backup, id: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d, origin: AWS_KMS}]
+      contains:
+        name:
+          description: Alias of the key.
+          type: str
+          sample: alias/netapp-backup
+        id:
+          description: Key ID, the C(kms_key_id) of backup activation.
+          type: str
+          sample: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+        origin:
+          description: Where the key material comes from, as AWS reports it.
+          type: str
+          sample: AWS_KMS
     aws_private_links:
       description: Private endpoints (C(vpc_name), C(vpc_id), C(private_endpoint_id), C(private_endpoint_name)).
       type: list

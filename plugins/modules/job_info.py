@@ -90,6 +90,13 @@ jobs:
   returned: always
   type: list
   elements: dict
+  sample:
+    - id: 1b34b6f6-8f43-40fb-9a52-485b0dfe893a
+      working_environment_id: VsaWorkingEnvironment-99hPYEgk
+      type: backup-working-environment
+      status: COMPLETED
+      error: ""
+      time: 1651852160000
   contains:
     id:
       description: Job ID.

@@ -90,6 +90,16 @@ licenses:
   returned: always
   type: list
   elements: dict
+  sample:
+    - working_environment_id: VsaWorkingEnvironment-99hPYEgk
+      working_environment_name: prod-east-1
+      provider: AWS
+      cloud_provider_account_id: "123456789012"
+      type: free_trial
+      eligible: true
+      valid: true
+      free_trial_end: "2026-12-20T00:00:00Z"
+      days_left: 18
   contains:
     working_environment_id:
       description: ID of the working environment.

@@ -98,6 +98,39 @@ backup:
     volume_name: vol_finance
     volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
     working_environment_id: VsaWorkingEnvironment-99hPYEgk
+  contains:
+    id:
+      description: Backup ID.
+      type: str
+      sample: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    name:
+      description: Backup name.
+      type: str
+      sample: Daily_20261127_2100
+    creation_time:
+      description: When the backup was taken, in milliseconds since the epoch.
+      type: int
+      sample: 1795813200000
+    ransomware_scan_status:
+      description: The scan status, as RV(verdict).
+      type: str
+      sample: PROTECTED
+    last_ransomware_scan:
+      description: When the backup was last scanned, in milliseconds since the epoch.
+      type: int
+      sample: 1795820400000
+    volume_name:
+      description: Name of the backed-up volume.
+      type: str
+      sample: vol_finance
+    volume_id:
+      description: ID of the backed-up volume.
+      type: str
+      sample: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    working_environment_id:
+      description: Working environment of the backed-up volume.
+      type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
 job:
   description:
     - The scan job (keys in snake_case), when the task started one.

@@ -104,6 +104,13 @@ volume:
     - In check mode, and while the restore job runs (O(wait=false)), only C(name) and C(svm), as predicted.
   returned: success
   type: dict
+  sample:
+    name: vol_finance_restored
+    svm: svm_prod
+    file_system_id: 5c2e9a8d-7f3b-4f0e-9a51-2b3c4d5e6f70
+    status: online
+    type: rw
+    capacity: {allocated: 107374182400, used: 52613349376}
   contains:
     name:
       description: Name of the volume.
@@ -132,6 +139,7 @@ volume:
       description: C(allocated) and C(used) bytes.
       type: dict
       returned: when the volume exists
+      sample: {allocated: 107374182400, used: 52613349376}
 source_backup:
   description:
     - The backup restored from, with the API's fields in snake_case (C(id), C(name), C(creation_time) in milliseconds),
@@ -145,6 +153,31 @@ source_backup:
     volume_name: vol_finance
     volume_id: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
     working_environment_id: VsaWorkingEnvironment-99hPYEgk
+  contains:
+    id:
+      description: Backup ID.
+      type: str
+      sample: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    name:
+      description: Backup name.
+      type: str
+      sample: Daily_20261127_2100
+    creation_time:
+      description: When the backup was taken, in milliseconds since the epoch.
+      type: int
+      sample: 1795813200000
+    volume_name:
+      description: Name of the backed-up volume.
+      type: str
+      sample: vol_finance
+    volume_id:
+      description: ID of the backed-up volume.
+      type: str
+      sample: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+    working_environment_id:
+      description: Working environment of the backed-up volume.
+      type: str
+      sample: VsaWorkingEnvironment-99hPYEgk
 job:
   description:
     - The restore job (keys in snake_case), started by this task or found running or completed.

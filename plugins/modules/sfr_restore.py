@@ -119,7 +119,7 @@ files:
     error:
       description: Why the file was not restored; null otherwise.
       type: str
-      sample: null
+      sample: Permission denied on the target folder
   sample:
     - path: /finance/2026/budget.xlsx
       status: SUCCESS

@@ -151,6 +151,12 @@ storagegrid:
   description: The grid after the task (predicted in check mode). Never contains a secret.
   returned: always
   type: dict
+  sample:
+    name: sg-dc1.storage.example.com
+    id: 4f1c0a2e-9b7d-4c3e-8a61-2d5e7f9b0c13
+    discovered: true
+    storage_server: sg-dc1.storage.example.com:10443
+    credentials: {account_store: present}
   contains:
     name:
       description: Name (S3 endpoint FQDN) BlueXP lists the grid under.

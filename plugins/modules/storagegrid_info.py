@@ -73,6 +73,11 @@ storagegrids:
   returned: always
   type: list
   elements: dict
+  sample:
+    - name: sg-dc1.storage.example.com
+      id: 4f1c0a2e-9b7d-4c3e-8a61-2d5e7f9b0c13
+      stored_credentials: true
+      version: 11.8.0.3
   contains:
     name:
       description: Name of the grid, the FQDN of its S3 endpoint.

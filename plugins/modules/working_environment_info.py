@@ -31,6 +31,14 @@ options:
     type: list
     elements: str
     aliases: [working_environment_id, id, ids]
+  working_environment_name:
+    description:
+      - Exact name of the one working environment to return, as the collection's other modules take it, so that
+        one C(module_defaults) entry of the action group names the working environment for all of them.
+      - The module fails, listing the IDs, when several working environments have that name, and lists close
+        names when none has it (O(ignore_missing) applies to IDs only).
+      - Mutually exclusive with O(working_environment_ids), O(names) and O(fleet).
+    type: str
   fleet:
     description:
       - Read several accounts and Connectors (Console agents) in one run, side by side over one connection pool
@@ -131,6 +139,21 @@ EXAMPLES = r"""
         msg: >-
           {{ prod.working_environments | map(attribute='volumes') | flatten
              | rejectattr('backup.protected') | map(attribute='name') | list }}
+
+- name: One working environment for every module of the group
+  module_defaults:
+    group/bluexp.cloud_backup.cloud_backup:
+      token: "{{ bluexp_token }}"
+      working_environment_name: cvo-eu
+  block:
+    - name: Its backup status
+      bluexp.cloud_backup.working_environment_info:
+      register: cvo_eu
+
+    - name: Index its backups when backup is active
+      bluexp.cloud_backup.catalog:
+        state: present
+      when: cvo_eu.working_environments[0].backup.enabled
 """
 
 RETURN = r"""
@@ -145,6 +168,24 @@ working_environments:
   returned: always
   type: list
   elements: dict
+  sample:
+    - id: VsaWorkingEnvironment-99hPYEgk
+      name: prod-east-1
+      provider: AWS
+      region: us-east-1
+      status: "ON"
+      ontap_version: 9.13.1
+      type: VSA
+      cluster_uuid: 3f2b6c1e-0d4a-11ef-9a7c-005056a7b1c2
+      provider_account_id: "123456789012"
+      total_volumes_count: 12
+      backup:
+        enabled: true
+        backup_enablement_status: "ON"
+        provider: AWS
+        bucket: netapp-backup-99hpyegk
+        backed_up_volume_count: 9
+        failed_backup_volume_count: 0
   contains:
     id:
       description: The working environment's public ID.
@@ -175,7 +216,7 @@ working_environments:
     status:
       description: Its status as the API reports it.
       type: str
-      sample: ON
+      sample: "ON"
     ontap_version:
       description: ONTAP version.
       type: str
@@ -203,6 +244,14 @@ working_environments:
         - Only present with O(backup_status=true).
       type: dict
       returned: when O(backup_status=true)
+      sample:
+        enabled: true
+        backup_enablement_status: "ON"
+        provider: AWS
+        bucket: netapp-backup-99hpyegk
+        backed_up_volume_count: 9
+        failed_backup_volume_count: 0
+        backup_policy: {name: 1 day, rule: [{label: daily, retention: "30"}]}
       contains:
         enabled:
           description: Whether backup and recovery is active (C(backup_enablement_status) is C(ON)).
@@ -211,7 +260,7 @@ working_environments:
         backup_enablement_status:
           description: The status as the API reports it; null when the API does not know the environment.
           type: str
-          sample: ON
+          sample: "ON"
         provider:
           description: Object store provider.
           type: str
@@ -249,8 +298,36 @@ working_environments:
           svm: svm_prod
           backup:
             protected: true
-            backup_status: ON
+            backup_status: "ON"
             snapshot_count: 14
+      contains:
+        name:
+          description: Name of the volume.
+          type: str
+          sample: vol_finance
+        file_system_id:
+          description: The volume's ID, what other modules take as a volume.
+          type: str
+          sample: 8a6c9e62-4f3f-4b55-9d3c-0c2d7c1a1f10
+        svm:
+          description: SVM of the volume.
+          type: str
+          sample: svm_prod
+        backup:
+          description:
+            - The volume's backup settings, with the API's fields in snake_case.
+            - C(protected) is false and C(backup_status) null for a volume without backup.
+          type: dict
+          sample: {protected: true, backup_status: "ON", snapshot_count: 14}
+          contains:
+            protected:
+              description: Whether the volume is backed up.
+              type: bool
+              sample: true
+            backup_status:
+              description: Its backup status as the API reports it; null when it has no backup.
+              type: str
+              sample: "ON"
     svms:
       description: Storage VMs with their aggregates (C(GET /api/v2/working-environment/{id}/svm)).
       type: list
@@ -301,6 +378,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources imp
 
 ARGUMENT_SPEC = dict(
     working_environment_ids=dict(type="list", elements="str", aliases=["working_environment_id", "id", "ids"]),
+    working_environment_name=dict(type="str"),
     names=dict(type="list", elements="str", aliases=["name"]),
     providers=dict(type="list", elements="str", aliases=["provider"]),
     backup_status=dict(type="bool", default=True),
@@ -314,9 +392,15 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def chosen(client, params, we_ids):
+    if params["working_environment_name"]:
+        # One exact name, as the stateful modules resolve it: none or several fail.
+        return wes.select([wes.resolve(client, None, params["working_environment_name"])], None, params["providers"])
+    return wes.chosen(client, we_ids, params["names"], params["providers"], ignore_missing=params["ignore_missing"])
+
+
 def gather(client, params, we_ids):
-    records = wes.chosen(client, we_ids, params["names"], params["providers"],
-                         ignore_missing=params["ignore_missing"])
+    records = chosen(client, params, we_ids)
     if params["backup_status"] and records:
         status = wes.backup_status_by_id(client, [r["id"] for r in records])
         for record in records:
@@ -343,7 +427,9 @@ def gather_fleet(client, params):
 
 
 def main():
-    module = create_module(ARGUMENT_SPEC, mutually_exclusive=[("fleet", "working_environment_ids")])
+    module = create_module(ARGUMENT_SPEC, mutually_exclusive=[
+        ("fleet", "working_environment_ids"), ("working_environment_name", "working_environment_ids"),
+        ("working_environment_name", "names"), ("working_environment_name", "fleet")])
     params = module.params
     try:
         client = new_client(module)

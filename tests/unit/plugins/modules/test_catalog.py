@@ -179,3 +179,29 @@ def test_an_api_error_shows_status_message_and_request(emulator, we, paths):
 def test_working_environment_is_required(emulator):
     result = emulator.run_fail(MODULE)
     assert "working_environment_id" in result["msg"] and emulator.requests() == []
+
+
+# --- present and absent ---------------------------------------------------------------------------
+
+@pytest.mark.emulator(job_duration_s=1)
+def test_present_and_absent_turn_indexing_on_and_off(emulator, we, paths):
+    on = emulator.run_ok(MODULE, working_environment_name=we["name"], state="present")
+    assert on["changed"] is True and on["catalog"] == {"enabled": True}
+    emulator.clear_requests()
+    off = emulator.run_ok(MODULE, working_environment_name=we["name"], state="absent")
+    assert off["changed"] is True and off["catalog"] == {"enabled": False}
+    assert writes(emulator) == [("PUT", paths["state"], {"state": "DISABLE"})]
+
+
+@pytest.mark.parametrize("flag, state", [(True, "present"), (True, "enabled"), (False, "absent"), (False, "disabled")])
+def test_the_old_values_name_the_same_states(emulator, we, flag, state):
+    if flag:
+        set_indexing(emulator, we, "ENABLE")
+    result = emulator.run_ok(MODULE, working_environment_name=we["name"], state=state)
+    assert result["changed"] is False and writes(emulator) == []
+
+
+def test_the_default_state_is_indexing_on(emulator, we):
+    set_indexing(emulator, we, "ENABLE")
+    result = emulator.run_ok(MODULE, working_environment_name=we["name"], _ansible_check_mode=True)
+    assert result["changed"] is False and result["catalog"] == {"enabled": True}

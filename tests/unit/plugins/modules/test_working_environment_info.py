@@ -366,3 +366,38 @@ def test_fleet_reads_each_connector_through_its_own_agent_with_one_token(emulato
 def test_an_empty_fleet_reads_nothing(emulator):
     assert emulator.run_ok(MODULE, fleet=[])["working_environments"] == []
     assert emulator.calls() == []
+
+
+# --- working_environment_name, as the other modules of the action group take it ---------------------------------
+
+def test_working_environment_name_returns_that_one_environment(emulator, fleet):
+    result = emulator.run_ok(MODULE, working_environment_name=fleet["gcp"]["name"])
+    assert ids(result) == [fleet["gcp"]["id"]]
+    assert result["working_environments"][0]["backup"]["enabled"] is True
+
+
+def test_working_environment_name_is_exact_and_names_close_ones(emulator, fleet):
+    result = emulator.run_fail(MODULE, working_environment_name=fleet["gcp"]["name"][:-1])
+    assert result["option"] == "working_environment_name" and result["error_code"] == "working_environment_not_found"
+    assert fleet["gcp"]["name"] in result["msg"]
+
+
+def test_working_environment_name_with_another_provider_returns_nothing(emulator, fleet):
+    result = emulator.run_ok(MODULE, working_environment_name=fleet["gcp"]["name"], providers=["AWS"])
+    assert result["working_environments"] == []
+
+
+@pytest.mark.parametrize("other", [
+    {"working_environment_ids": ["we-1"]}, {"working_environment_id": "we-1"}, {"names": ["prod-*"]},
+    {"fleet": [{"working_environment_ids": ["we-1"]}]}])
+def test_working_environment_name_excludes_the_other_selections(emulator, fleet, other):
+    result = emulator.run_fail(MODULE, working_environment_name=fleet["gcp"]["name"], **other)
+    assert "mutually exclusive" in result["msg"] and "working_environment_name" in result["msg"]
+    assert emulator.requests() == []
+
+
+def test_module_defaults_of_the_group_can_name_the_working_environment(emulator, fleet):
+    """The same argument set a group's module_defaults gives every module: the catalog module takes it too."""
+    shared = {"working_environment_name": fleet["aws"]["name"]}
+    assert ids(emulator.run_ok(MODULE, **shared)) == [fleet["aws"]["id"]]
+    assert emulator.run_ok("catalog", _ansible_check_mode=True, **shared)["working_environment_id"] == fleet["aws"]["id"]
