@@ -25,8 +25,8 @@ description:
     its job (completed, or still running) restored the same source volume into exactly this target
     (working environment, SVM, volume name). With O(backup) named, only a restore from that backup
     counts. With the backup chosen implicitly (the newest, or the newest before O(newest_before)), a
-    restore from any backup of the volume counts (with O(newest_before), any created before that time):
-    a rerun hours later, after new scheduled backups, finds the restore the first run did.
+    restore from any backup of the volume counts (with O(newest_before), any created before that time),
+    so a rerun hours later, after new scheduled backups, finds the restore the first run did.
   - The source volume, the backup and the target (working environment and SVM) are checked before any
     write; each that is missing fails the task naming its option.
 notes:

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 DOCUMENTATION = r"""
 module: sfr_restore
 short_description: Restore chosen files or a folder from a BlueXP backup
@@ -231,6 +229,8 @@ error_code:
   type: str
   sample: nothing_restored
 """
+
+import posixpath
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     BACKUP_SELECTION_RULES,

@@ -404,7 +404,7 @@ def test_check_mode_sends_no_restore_and_predicts_the_files(emulator, fleet):
     result = emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True, _ansible_diff=True))
     assert result["changed"] is True
     assert outcomes(result["files"]) == [{"path": fleet.notes, "status": None, "error": None},
-                               {"path": fleet.todo, "status": None, "error": None}]
+                                         {"path": fleet.todo, "status": None, "error": None}]
     assert result["diff"] == {"before": {"restored": False}, "after": {"restored": True}}
     assert restore_writes(emulator) == [] and "job" not in result
 
