@@ -17,9 +17,18 @@ description:
     a new volume on a target working environment and SVM, waits for the restore job, and returns the new
     volume and the job.
   - Never overwrites data. The target volume must not exist. When it exists because this same restore
-    already ran, the task reports no change; when a matching restore is still running, the task follows
-    that job instead of starting a second one. A target volume that exists for another reason fails the
-    task, unless O(allow_existing_target=true) says that the existing volume is acceptable as it is.
+    already ran, the task reports no change and RV(already_restored) says from which backup and when; when
+    a matching restore is still running, the task follows that job instead of starting a second one. A
+    target volume that exists for another reason fails the task, unless O(allow_existing_target=true) says
+    that the existing volume is acceptable as it is.
+  - An earlier restore is recognised by its result, whatever backups have appeared since. It matches when
+    its job (completed, or still running) restored the same source volume into exactly this target
+    (working environment, SVM, volume name). With O(backup) named, only a restore from that backup
+    counts. With the backup chosen implicitly (the newest, or the newest before O(newest_before)), a
+    restore from any backup of the volume counts (with O(newest_before), any created before that time),
+    so a rerun hours later, after new scheduled backups, finds the restore the first run did.
+  - The source volume, the backup and the target (working environment and SVM) are checked before any
+    write; each that is missing fails the task naming its option.
 notes:
   - A task that fails once its restore request was sent (a lost answer, O(wait_timeout), a failed job) reports
     C(changed=true), and its message says whether the restore goes on in BlueXP and how to follow it; a rerun
@@ -45,7 +54,8 @@ options:
     type: str
   target_svm:
     description:
-      - SVM of the new volume.
+      - SVM of the new volume. An SVM the target working environment does not have fails the task before
+        any write.
     type: str
     required: true
   target_volume:
@@ -189,12 +199,43 @@ job:
     type: restore-volume
     status: COMPLETED
     error: ""
+already_restored:
+  description:
+    - The earlier restore this task found done (C(changed=false)); RV(source_backup) is its backup, which
+      may be older than the newest one when the backup was chosen implicitly.
+  returned: when an earlier restore into the target was found completed
+  type: dict
+  contains:
+    backup:
+      description: Name of the backup restored from (its ID when it is no longer listed).
+      type: str
+      sample: Daily_20261127_2100
+    backup_id:
+      description: ID of that backup.
+      type: str
+      sample: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    time:
+      description: When the restore job was created, ISO 8601 UTC.
+      type: str
+      sample: "2026-11-28T03:12:40Z"
+    job_id:
+      description: ID of the restore job.
+      type: str
+      sample: 7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+msg:
+  description: What was found, when an earlier restore was found completed.
+  returned: when RV(already_restored) is returned
+  type: str
+  sample: >-
+    vol_finance_restored already restored from Daily_20261127_2100 at 2026-11-28T03:12:40Z
+    (job 7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d); nothing was restored again.
 error_code:
   description:
     - Why the task failed, for playbooks and roles to branch on instead of the message text.
-    - V(working_environment_not_found), V(volume_not_found) (no such volume among the backed-up ones),
-      V(no_backup) (the volume has no backup, or none before O(newest_before)),
-      V(backup_not_found) (no backup of that name or ID), V(target_exists) (O(target_volume) exists and is not
+    - V(working_environment_not_found) (no such source or target working environment, the option is named),
+      V(volume_not_found) (no such volume), V(no_backup) (the volume exists but has no backup, or none before
+      O(newest_before)), V(backup_not_found) (no backup of that name or ID), V(svm_not_found) (no
+      O(target_svm) in the target working environment), V(target_exists) (O(target_volume) exists and is not
       the result of this restore), V(job_failed), V(job_timeout) (the job goes on; follow it with
       M(bluexp.cloud_backup.job_info)), V(invalid_option), V(not_found), V(api_error), V(auth_failed),
       V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
@@ -231,28 +272,33 @@ ARGUMENT_SPEC = dict(
 
 
 def run(client, params, outcome):
-    we, volume, backup = backups.resolve_source(client, params)
+    we, volume, listed, backup = backups.resolve_source_backups(client, params)
     target_we = restores.target_environment(client, params, we)
     svm, name = params["target_svm"], params["target_volume"]
+    restores.target_svm(client, target_we, svm)
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)
-    done, running = restores.earlier(client, backup, target_we["id"], name, target_svm=svm)
+    origin = restores.origin(we["id"], volume, listed, backup, params)
+    done, running = restores.earlier(client, origin, target_we["id"], name, target_svm=svm)
     existing = restores.target_volume(client, target_we["id"], svm, name)
     outcome.before = snake_keys(existing) if existing else None
     outcome.after = {"name": name, "svm": svm}
 
     if running:
-        # Another run started this very restore (its volume may already exist while data is
-        # copied): follow it rather than start a second one or refuse the target.
-        outcome.extra["job"] = follow_job(client, {"job-id": running[-1]["id"]}, params)
+        # Another run started this restore (its volume may already exist while data is copied):
+        # follow it rather than start a second one or refuse the target.
+        job = follow_job(client, {"job-id": running[-1]["id"]}, params)
+        report_earlier(outcome, we, volume, listed, dict(running[-1], status=(job or {}).get("status")), name)
+        outcome.extra["job"] = job
     elif existing:
         if not done and not params["allow_existing_target"]:
             raise ConfigurationError("target_volume: {0} already exists on SVM {1} of {2} and is not the result of "
-                                     "restoring backup {3}; nothing was restored. Choose another name, or set "
+                                     "restoring {3}; nothing was restored. Choose another name, or set "
                                      "allow_existing_target=true to accept it as it is.".format(
-                                         name, svm, target_we.get("name"), backup.get("name")),
+                                         name, svm, target_we.get("name"), restored_what(params, volume, backup)),
                                      option="target_volume", code="target_exists")
         outcome.after = outcome.before
         if done:
+            report_earlier(outcome, we, volume, listed, done[-1], name)
             outcome.extra["job"] = snake_keys(done[-1])
         return
     else:
@@ -274,6 +320,23 @@ def run(client, params, outcome):
     if params["wait"]:
         found = restores.target_volume(client, target_we["id"], svm, name)
         outcome.after = snake_keys(found) if found else outcome.after
+
+
+def restored_what(params, volume, backup):
+    """What the target would have to be the result of: the backup named, else any backup of the volume."""
+    if params["backup"]:
+        return "backup {0}".format(backup.get("name"))
+    return "a backup of volume {0}{1}".format(volume.get("name"), " created before {0}".format(
+        params["newest_before"]) if params["newest_before"] else "")
+
+
+def report_earlier(outcome, we, volume, listed, job, name):
+    """The earlier restore found: its backup is the source, and a completed one is reported as such."""
+    backup = restores.restored_from(job, listed)
+    outcome.extra["source_backup"] = backups.describe(we, volume, backup)
+    if job.get("status") == "COMPLETED":
+        found = restores.already_restored(job, backup)
+        outcome.extra.update(already_restored=found, msg=restores.already_message(found, name))
 
 
 def main():

@@ -17,8 +17,12 @@ description:
     path, waits for the restore job, and returns the result of each file.
   - Nothing is overwritten unless O(overwrite=true). Without it, a file that exists at the target is kept and
     the restored copy is written under a new name, as the API renames it.
-  - A rerun finds the completed restore of the same files from the same backup to the same target and
-    reports no change; a matching restore that is still running is followed instead of started again.
+  - A rerun finds the completed restore of the same files to the same target and reports no change, with
+    RV(already_restored) saying from which backup and when; a matching restore that is still running is
+    followed instead of started again. With O(backup) named, only a restore from that backup counts; with
+    the backup chosen implicitly (the newest, or the newest before O(newest_before)), a restore of the same
+    files from any backup of the volume (created before that time) counts, so a rerun hours later, after
+    new scheduled backups, finds the restore the first run did.
 notes:
   - A task that fails once its restore request was sent (a lost answer, O(wait_timeout), a failed job) reports
     C(changed=true), and its message says whether the restore goes on in BlueXP and how to follow it; a rerun
@@ -120,10 +124,48 @@ files:
       description: Why the file was not restored; null otherwise.
       type: str
       sample: Permission denied on the target folder
+    restored_to:
+      description:
+        - Where the file is restored to (for a file not restored, where it was to go).
+        - Without O(overwrite), when a file of that name already exists there it is kept and BlueXP writes
+          the restored copy beside it under a new name, which the restore job does not report.
+      type: dict
+      contains:
+        working_environment_id:
+          description: ID of the target working environment.
+          type: str
+          sample: VsaWorkingEnvironment-99hPYEgk
+        working_environment_name:
+          description: Name of the target working environment.
+          type: str
+          sample: prod-east-1
+        svm:
+          description: SVM of the target volume.
+          type: str
+          sample: svm_prod
+        volume:
+          description: Name of the target volume.
+          type: str
+          sample: vol_finance
+        path:
+          description: Full path in the target volume, O(target_path) and the file's name, else its own path.
+          type: str
+          sample: /restored/budget.xlsx
+        renamed_if_taken:
+          description: Whether a copy is written under a new name when the path is taken (O(overwrite=false)).
+          type: bool
+          sample: true
   sample:
     - path: /finance/2026/budget.xlsx
       status: SUCCESS
       error: null
+      restored_to:
+        working_environment_id: VsaWorkingEnvironment-99hPYEgk
+        working_environment_name: prod-east-1
+        svm: svm_prod
+        volume: vol_finance
+        path: /restored/budget.xlsx
+        renamed_if_taken: true
 job:
   description:
     - The restore job (keys in snake_case), started by this task or found running or completed.
@@ -135,6 +177,36 @@ job:
     type: restore-files
     status: COMPLETED
     error: ""
+already_restored:
+  description:
+    - The earlier restore of these files this task found done (C(changed=false)); RV(source_backup) is its
+      backup, which may be older than the newest one when the backup was chosen implicitly.
+  returned: when an earlier restore of the files was found completed
+  type: dict
+  contains:
+    backup:
+      description: Name of the backup restored from (its ID when it is no longer listed).
+      type: str
+      sample: Daily_20261127_2100
+    backup_id:
+      description: ID of that backup.
+      type: str
+      sample: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    time:
+      description: When the restore job was created, ISO 8601 UTC.
+      type: str
+      sample: "2026-11-28T03:12:40Z"
+    job_id:
+      description: ID of the restore job.
+      type: str
+      sample: 2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d
+msg:
+  description: What was found, when an earlier restore was found completed.
+  returned: when RV(already_restored) is returned
+  type: str
+  sample: >-
+    2 file(s) of volume vol_finance already restored from Daily_20261127_2100 at 2026-11-28T03:12:40Z
+    (job 2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d); nothing was restored again.
 source_backup:
   description:
     - The backup restored from, with the API's fields in snake_case (C(id), C(name), C(creation_time) in milliseconds),
@@ -163,6 +235,8 @@ error_code:
   type: str
   sample: nothing_restored
 """
+
+import posixpath
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
     BACKUP_SELECTION_RULES,
@@ -232,27 +306,55 @@ def not_restored(job, results):
     return BlueXPError(message, code=code, files=results, job=job, job_id=job.get("id"), changed=True)
 
 
+def landed(path, target_we, target_svm, target_volume, target_path, overwrite):
+    """Where a file restore puts a path: into the target folder under its own name, else back at its path.
+
+    Without overwrite, a name already taken there makes BlueXP write the copy beside it under a new name,
+    which the job does not report.
+    """
+    return {"working_environment_id": target_we["id"], "working_environment_name": target_we.get("name"),
+            "svm": target_svm, "volume": target_volume,
+            "path": posixpath.join(target_path, posixpath.basename(path)) if target_path else path,
+            "renamed_if_taken": not overwrite}
+
+
 def run(client, params, outcome):
     paths = wanted_paths(params["files"])
     target_path = volume_path("target_path", params["target_path"]) if params["target_path"] else None
-    we, volume, backup = backups.resolve_source(client, params)
+    we, volume, listed, backup = backups.resolve_source_backups(client, params)
     target_we = restores.target_environment(client, params, we)
     target_volume = params["target_volume"] or volume.get("name")
     target_svm = params["target_svm"] or volume.get("svm")
     outcome.extra["source_backup"] = backups.describe(we, volume, backup)
-    done, running = restores.earlier(client, backup, target_we["id"], target_volume, paths,
+    origin = restores.origin(we["id"], volume, listed, backup, params)
+    done, running = restores.earlier(client, origin, target_we["id"], target_volume, paths,
                                      target_path=target_path, target_svm=target_svm)
     outcome.before = {"restored": bool(done)}
     outcome.after = {"restored": True}
-    if done:
-        outcome.extra.update(job=snake_keys(done[-1]), files=file_results(snake_keys(done[-1]), paths))
-        return
-    if running:
-        job = follow_job(client, {"job-id": running[-1]["id"]}, params)
-        outcome.extra.update(job=job, files=file_results(job, paths))
+
+    def report(job):
+        results = file_results(job, paths)
+        for result in results:
+            result["restored_to"] = landed(result["path"], target_we, target_svm, target_volume, target_path,
+                                           params["overwrite"])
+        outcome.extra["files"] = results
+        if job is not None:
+            outcome.extra["job"] = job
+        return results
+
+    if done or running:
+        found = (done or running)[-1]
+        earlier_backup = restores.restored_from(found, listed)
+        outcome.extra["source_backup"] = backups.describe(we, volume, earlier_backup)
+        job = snake_keys(found) if done else follow_job(client, {"job-id": found["id"]}, params)
+        report(job)
+        if (job or {}).get("status") == "COMPLETED":
+            already = restores.already_restored(found, earlier_backup)
+            outcome.extra.update(already_restored=already, msg=restores.already_message(
+                already, "{0} file(s) of volume {1}".format(len(paths), volume.get("name"))))
         return
     outcome.changed = True
-    outcome.extra["files"] = [{"path": p, "status": None, "error": None} for p in paths]
+    report(None)
     if outcome.check_mode:
         # Finding the files needs the explore operation, a POST: check mode stops before it.
         return
@@ -265,8 +367,7 @@ def run(client, params, outcome):
                       "mtime": e.get("mtime")} for e in entries],
             "skip-file-rename": bool(params["overwrite"])}
     job = follow_job(client, outcome.send(restores.start, client, body), params, fail_on_failed=False)
-    results = file_results(job, paths)
-    outcome.extra.update(job=job, files=results)
+    results = report(job)
     if any(r["status"] == "FAILED" for r in results):
         raise not_restored(job, results)
 

@@ -117,12 +117,20 @@ def listed(we: dict[str, Any], volume: dict[str, Any], backup: dict[str, Any]) -
 
 def resolve_source(client: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(working environment, backed-up volume, backup) named by the backup-selection options."""
+    we, volume, _listed, backup = resolve_source_backups(client, params)
+    return we, volume, backup
+
+
+def resolve_source_backups(client: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any],
+                                                                         list[dict[str, Any]], dict[str, Any]]:
+    """(working environment, backed-up volume, its backups newest first, backup) named by the backup-selection
+    options."""
     from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
     from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 
     before_ms = parse_time("newest_before", params.get("newest_before"))
     we = wes.resolve(client, params["working_environment_id"], params["working_environment_name"])
     volume = vols.pick_backed_up(client, we["id"], [params["volume"]], params.get("svm"), option="volume")[0]
-    backup = choose(list_backups(client, we["id"], volume["file-system-id"]), params.get("backup"), before_ms,
-                    volume.get("name") or volume["file-system-id"])
-    return we, volume, backup
+    listed = list_backups(client, we["id"], volume["file-system-id"])
+    backup = choose(listed, params.get("backup"), before_ms, volume.get("name") or volume["file-system-id"])
+    return we, volume, listed, backup

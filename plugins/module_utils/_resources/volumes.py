@@ -78,8 +78,8 @@ def pick_backed_up(client: Any, we_id: str, wanted: Iterable[str], svm: str | No
         if not any(missing == v.get("file-system-id") or (missing == v.get("name") and svm in (None, v.get("svm")))
                    for v in list_ontap_volumes(client, we_id)):
             raise
-        raise ConfigurationError("{0}: no volume {1!r} is backed up{2}: the volume exists but has no backup; protect "
-                                 "it with bluexp.cloud_backup.volume_backup.".format(
+        raise ConfigurationError("{0}: volume {1!r}{2} exists but has no backup (BlueXP does not back it up); "
+                                 "protect it with bluexp.cloud_backup.volume_backup.".format(
                                      option, missing, " in SVM {0}".format(svm) if svm else ""),
                                  option=option, missing=missing, code="no_backup") from None
 

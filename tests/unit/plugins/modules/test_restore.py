@@ -308,10 +308,20 @@ def test_a_running_matching_restore_is_followed_instead_of_started_again(emulato
     assert_waited_for(emulator.sleeps, 2)
 
 
-def test_a_running_restore_of_another_backup_is_not_followed(emulator, fleet):
+def test_a_running_restore_of_another_backup_than_the_one_named_is_not_followed(emulator, fleet):
     start_restore(emulator, fleet, backup=fleet.backups[3])
-    emulator.run_ok("restore", **args(fleet, wait=False))
+    emulator.run_ok("restore", **args(fleet, backup=fleet.newest["name"], wait=False))
     assert write_paths(emulator) == [("POST", restore_path(emulator))]
+
+
+def test_without_a_backup_named_a_running_restore_of_an_older_backup_is_followed(emulator, fleet):
+    job = start_restore(emulator, fleet, backup=fleet.backups[3])
+    emulator.clear_requests()
+    result = emulator.run_ok("restore", **args(fleet))
+    assert emulator.writes() == [] and result["changed"] is False
+    assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
+    assert result["source_backup"]["id"] == fleet.backups[3]["id"]
+    assert result["already_restored"]["backup"] == fleet.backups[3]["name"]
 
 
 def test_existing_target_volume_not_from_this_restore_fails_naming_target_volume(emulator, fleet):
@@ -324,11 +334,28 @@ def test_existing_target_volume_not_from_this_restore_fails_naming_target_volume
     assert emulator.writes() == []
 
 
-def test_existing_target_volume_restored_from_another_backup_fails(emulator, fleet):
+@pytest.mark.parametrize("named", ["name", "id"])
+def test_existing_target_volume_restored_from_another_backup_than_the_one_named_fails(emulator, fleet, named):
     start_restore(emulator, fleet, backup=fleet.backups[3], volume="vol_earlier")
     emulator.advance(60)
-    result = emulator.run_fail("restore", **args(fleet, target_volume="vol_earlier"))
-    assert result["option"] == "target_volume" and emulator.writes() == []
+    emulator.clear_requests()
+    result = emulator.run_fail("restore", **args(fleet, target_volume="vol_earlier", backup=fleet.newest[named]))
+    assert result["option"] == "target_volume" and result["error_code"] == "target_exists"
+    assert "is not the result of restoring backup {0}".format(fleet.newest["name"]) in result["msg"]
+    assert emulator.writes() == []
+
+
+def test_a_restore_of_another_volume_into_the_target_is_not_this_restore(emulator, fleet):
+    other = next(v for v in fleet.we["volume_list"] if v["backup_status"] == "ON" and v["id"] != fleet.volume["id"]
+                 and v["backups"] > 0)
+    backup = emulator.api("GET", "v1", "backup", "working-environment", fleet.we["id"], "volume", other["id"],
+                          "snapshot")["snapshot"][0]
+    emulator.api("POST", "v3", "restore", json={"restore": {"type": "volume", "source": dict(
+        source(fleet, backup), **{"volume-id": other["id"], "volume-name": other["name"]}), "target": target(fleet)}})
+    emulator.advance(60)
+    result = emulator.run_fail("restore", **args(fleet))
+    assert result["error_code"] == "target_exists"
+    assert "is not the result of restoring a backup of volume {0}".format(fleet.volume["name"]) in result["msg"]
 
 
 def test_allow_existing_target_accepts_the_volume_as_it_is(emulator, fleet):
@@ -400,6 +427,7 @@ def test_a_running_restore_whose_volume_already_exists_is_followed(fake, module_
         {"file-system-id": "fs-1", "name": "vol_finance", "svm": "svm1", "backup-status": "ON"}]}))
     fake.add("GET", cbs_path("v1", "backup", "working-environment", "we-1", "volume", "fs-1", "snapshot"),
              reply(200, {"snapshot": [backup]}))
+    fake.add("GET", cbs_path("v2", "working-environment", "we-1", "svm"), reply(200, {"svm": [{"name": "svm1"}]}))
     fake.add("GET", cbs_path("v1", "restore", "status"), reply(200, {"job": [restoring]}))
     fake.add("GET", cbs_path("v1", "working-environment", "we-1", "volume"), reply(200, {"volume": [
         {"name": RESTORED, "file-system-id": "fs-new", "svm": "svm1", "status": "online", "type": "rw"}]}))
@@ -411,3 +439,100 @@ def test_a_running_restore_whose_volume_already_exists_is_followed(fake, module_
     assert [c.method for c in fake.api_calls if c.method != "GET"] == []
     assert result["job"]["id"] == "job-7" and result["job"]["status"] == "COMPLETED"
     assert result["volume"]["file_system_id"] == "fs-new"
+
+
+# --- a rerun hours later, after new scheduled backups -----------------------------------------------
+# Scheduled backups land here (an emulated hour is a minute, so a daily backup every 24 minutes); the
+# first run restores the newest backup, and the rerun comes after the next scheduled one.
+
+HOUR = 60
+hourly = pytest.mark.emulator(backup_interval_s=HOUR, token_ttl_s=60 * DAY)
+
+
+def past_the_next_scheduled_backup(emulator, fleet, before):
+    emulator.advance(25 * HOUR)
+    newest = emulator.api("GET", "v1", "backup", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
+                          "snapshot")["snapshot"][0]
+    assert newest["id"] != before["id"] and newest["creation-time"] > before["creation_time"]
+    emulator.clear_requests()
+    return newest
+
+
+@hourly
+def test_rerun_after_a_new_scheduled_backup_finds_the_earlier_restore(emulator, fleet):
+    first = emulator.run_ok("restore", **args(fleet))
+    past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    again = emulator.run_ok("restore", **args(fleet))
+    assert again["changed"] is False and emulator.writes() == []
+    assert again["job"]["id"] == first["job"]["id"]
+    assert again["source_backup"]["id"] == first["source_backup"]["id"]
+    assert identity(again["volume"]) == identity(first["volume"])
+    [job] = restore_jobs(emulator, fleet)
+    assert again["already_restored"] == {
+        "backup": first["source_backup"]["name"], "backup_id": first["source_backup"]["id"], "job_id": job["id"],
+        "time": datetime.fromtimestamp(job["time"] / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert again["msg"] == "{0} already restored from {1} at {2} (job {3}); nothing was restored again.".format(
+        RESTORED, first["source_backup"]["name"], again["already_restored"]["time"], job["id"])
+
+
+@hourly
+def test_rerun_in_check_mode_after_a_new_scheduled_backup_predicts_no_change(emulator, fleet):
+    first = emulator.run_ok("restore", **args(fleet))
+    past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    plan = emulator.run_ok("restore", **args(fleet, _ansible_check_mode=True))
+    assert plan["changed"] is False and plan["source_backup"]["id"] == first["source_backup"]["id"]
+    assert plan["already_restored"]["job_id"] == first["job"]["id"]
+
+
+@hourly
+def test_rerun_with_newest_before_after_a_new_scheduled_backup_finds_the_earlier_restore(emulator, fleet):
+    first = emulator.run_ok("restore", **args(fleet))
+    newest = past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    again = emulator.run_ok("restore", **args(fleet, newest_before=iso(newest["creation-time"] + 1000, 0)))
+    assert again["changed"] is False and emulator.writes() == []
+    assert again["already_restored"]["job_id"] == first["job"]["id"]
+
+
+def test_newest_before_does_not_accept_a_restore_of_a_backup_made_after_it(emulator, fleet):
+    start_restore(emulator, fleet)
+    emulator.advance(60)
+    result = emulator.run_fail("restore", **args(fleet, newest_before=iso(fleet.backups[1]["creation-time"] + 1000, 0)))
+    assert result["error_code"] == "target_exists" and emulator.writes() == []
+
+
+@hourly
+def test_rerun_naming_the_backup_restored_after_a_new_scheduled_backup_finds_it(emulator, fleet):
+    first = emulator.run_ok("restore", **args(fleet, backup=fleet.newest["name"]))
+    past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    again = emulator.run_ok("restore", **args(fleet, backup=fleet.newest["id"]))
+    assert again["changed"] is False and again["already_restored"]["job_id"] == first["job"]["id"]
+
+
+# --- what is checked before any write ---------------------------------------------------------------
+
+def test_a_volume_without_backups_fails_naming_volume_and_saying_it_exists(emulator):
+    we = emulator.working_environment(provider="AWS", backup_enabled=True)
+    bare = next(v for v in we["volume_list"] if v["backup_status"] is None)
+    result = emulator.run_fail("restore", working_environment_name=we["name"], volume=bare["name"],
+                               target_svm=bare["svm"], target_volume=RESTORED)
+    assert result["error_code"] == "no_backup" and result["option"] == "volume"
+    assert result["msg"].startswith("volume: volume {0!r} exists but has no backup".format(bare["name"]))
+    assert emulator.writes() == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check mode"])
+def test_an_unknown_target_svm_fails_naming_target_svm_before_any_write(emulator, fleet, check_mode):
+    result = emulator.run_fail("restore", **args(fleet, target_svm="svm_nowhere", _ansible_check_mode=check_mode))
+    assert result["error_code"] == "svm_not_found" and result["option"] == "target_svm"
+    assert result["msg"].startswith("target_svm: working environment {0} has no SVM 'svm_nowhere'; its SVMs: ".format(
+        fleet.we["name"]))
+    assert fleet.svm in result["msg"] and "changed" not in result
+    assert emulator.writes() == []
+
+
+@pytest.mark.parametrize("option, value", [("target_working_environment_name", "nowhere-01"),
+                                           ("target_working_environment_id", "VsaWorkingEnvironment-nowhere")])
+def test_an_unknown_target_working_environment_fails_naming_it_before_any_write(emulator, fleet, option, value):
+    result = emulator.run_fail("restore", **args(fleet, **{option: value}))
+    assert result["error_code"] == "working_environment_not_found" and result["option"] == option
+    assert result["msg"].startswith(option + ":") and emulator.writes() == []

@@ -96,6 +96,11 @@ def restore_jobs(emulator, fleet):
             if j["type"] == "restore-files" and j["id"] not in fleet.seeded]
 
 
+def outcomes(files):
+    """Each file's path, status and error, without where it landed."""
+    return [{key: f[key] for key in ("path", "status", "error")} for f in files]
+
+
 def ok(*paths):
     return [{"path": p, "status": "SUCCESS", "error": None} for p in paths]
 
@@ -121,7 +126,7 @@ def test_restore_sends_the_entries_found_in_the_backup(emulator, fleet):
         "file": [file_item(emulator, fleet, p) for p in (fleet.notes, fleet.todo, fleet.readme)],
         "skip-file-rename": False}}
     assert result["changed"] is True
-    assert result["files"] == ok(fleet.notes, fleet.todo, fleet.readme)
+    assert outcomes(result["files"]) == ok(fleet.notes, fleet.todo, fleet.readme)
     [job] = restore_jobs(emulator, fleet)
     assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
     assert result["source_backup"]["id"] == fleet.newest["id"]
@@ -168,11 +173,24 @@ def test_overwrite_is_sent_as_skip_file_rename(emulator, fleet, overwrite):
 
 
 def test_restore_to_another_volume_and_folder(emulator, fleet):
-    emulator.run_ok("sfr_restore", **args(fleet, target_volume="vol_scratch", target_svm=fleet.scratch["svm"],
-                                          target_path="/restored"))
+    result = emulator.run_ok("sfr_restore", **args(fleet, target_volume="vol_scratch", target_svm=fleet.scratch["svm"],
+                                                   target_path="/restored"))
     assert restore_writes(emulator)[0]["body"]["restore"]["target"] == target(
         fleet, **{"svm": fleet.scratch["svm"], "volume-name": "vol_scratch", "path": "/restored"})
     assert live_names(emulator, fleet.we["id"], fleet.scratch, "/restored") == ["notes.md", "todo.txt"]
+    assert [f["restored_to"] for f in result["files"]] == [
+        {"working_environment_id": fleet.we["id"], "working_environment_name": fleet.we["name"],
+         "svm": fleet.scratch["svm"], "volume": "vol_scratch", "path": "/restored/" + name, "renamed_if_taken": True}
+        for name in ("notes.md", "todo.txt")]
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_each_file_says_where_it_landed_in_its_original_place(emulator, fleet, overwrite):
+    result = emulator.run_ok("sfr_restore", **args(fleet, overwrite=overwrite))
+    assert [f["restored_to"] for f in result["files"]] == [
+        {"working_environment_id": fleet.we["id"], "working_environment_name": fleet.we["name"],
+         "svm": fleet.volume["svm"], "volume": fleet.volume["name"], "path": path, "renamed_if_taken": not overwrite}
+        for path in (fleet.notes, fleet.todo)]
 
 
 def test_restore_to_another_working_environment(emulator, fleet):
@@ -220,7 +238,7 @@ def test_a_failed_batch_fails_the_task_listing_the_file_and_its_error(emulator, 
     assert result["error_code"] == "partial_failure"
     assert result["msg"] == ("1 of 3 file(s) were not restored: "
                              "{0}: Permission denied on the target folder.".format(fleet.todo))
-    assert result["files"] == [
+    assert outcomes(result["files"]) == [
         {"path": fleet.notes, "status": "SUCCESS", "error": None},
         {"path": fleet.todo, "status": "FAILED", "error": "Permission denied on the target folder"},
         {"path": fleet.readme, "status": "SUCCESS", "error": None}]
@@ -349,7 +367,7 @@ def test_rerun_after_the_same_restore_completed_is_unchanged(emulator, fleet):
                                                   _ansible_diff=True))
     assert again["changed"] is False and emulator.writes() == []
     assert again["job"]["id"] == first["job"]["id"]
-    assert again["files"] == ok(fleet.todo, fleet.notes)
+    assert outcomes(again["files"]) == ok(fleet.todo, fleet.notes)
     assert again["diff"] == {"before": {"restored": True}, "after": {"restored": True}}
 
 
@@ -376,7 +394,7 @@ def test_a_running_matching_restore_is_followed(emulator, fleet):
     assert emulator.writes() == []
     assert emulator.calls().count(("GET", emulator.cbs_path("v1", "job", job["id"]))) == len(emulator.sleeps) + 1
     assert result["job"]["id"] == job["id"] and result["job"]["status"] == "COMPLETED"
-    assert result["files"] == ok(fleet.notes, fleet.todo)
+    assert outcomes(result["files"]) == ok(fleet.notes, fleet.todo)
     assert_waited_for(emulator.sleeps, 2)
 
 
@@ -385,8 +403,8 @@ def test_a_running_matching_restore_is_followed(emulator, fleet):
 def test_check_mode_sends_no_restore_and_predicts_the_files(emulator, fleet):
     result = emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True, _ansible_diff=True))
     assert result["changed"] is True
-    assert result["files"] == [{"path": fleet.notes, "status": None, "error": None},
-                               {"path": fleet.todo, "status": None, "error": None}]
+    assert outcomes(result["files"]) == [{"path": fleet.notes, "status": None, "error": None},
+                                         {"path": fleet.todo, "status": None, "error": None}]
     assert result["diff"] == {"before": {"restored": False}, "after": {"restored": True}}
     assert restore_writes(emulator) == [] and "job" not in result
 
@@ -409,3 +427,61 @@ def test_one_path_given_as_text_is_not_split_at_its_commas(emulator, fleet):
     result = emulator.run_fail("sfr_restore", **dict(args(fleet), files=with_comma))
     assert result["error_code"] == "nothing_restored" and result["missing"] == with_comma
     assert restore_writes(emulator) == []
+
+
+# --- a rerun hours later, after new scheduled backups -----------------------------------------------
+# An emulated hour is a minute here, a daily backup every 24 minutes: the rerun comes after the next one.
+
+HOUR = 60
+
+
+def past_the_next_scheduled_backup(emulator, fleet, before):
+    emulator.advance(25 * HOUR)
+    newest = emulator.api("GET", "v1", "backup", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
+                          "snapshot")["snapshot"][0]
+    assert newest["id"] != before["id"] and newest["creation-time"] > before["creation_time"]
+    emulator.clear_requests()
+
+
+@pytest.mark.emulator(backup_interval_s=HOUR)
+@pytest.mark.parametrize("target_path", [None, "/restored"])
+def test_rerun_after_a_new_scheduled_backup_finds_the_earlier_restore(emulator, fleet, target_path):
+    first = emulator.run_ok("sfr_restore", **args(fleet, target_path=target_path))
+    past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    again = emulator.run_ok("sfr_restore", **args(fleet, target_path=target_path))
+    assert again["changed"] is False and emulator.writes() == []
+    assert again["job"]["id"] == first["job"]["id"]
+    assert again["source_backup"]["id"] == first["source_backup"]["id"]
+    assert again["files"] == first["files"]
+    [job] = restore_jobs(emulator, fleet)
+    assert again["already_restored"] == {
+        "backup": first["source_backup"]["name"], "backup_id": first["source_backup"]["id"], "job_id": job["id"],
+        "time": datetime.fromtimestamp(job["time"] / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert again["msg"].startswith("2 file(s) of volume {0} already restored from {1} at ".format(
+        fleet.volume["name"], first["source_backup"]["name"]))
+
+
+@pytest.mark.emulator(backup_interval_s=HOUR)
+def test_rerun_in_check_mode_after_a_new_scheduled_backup_predicts_no_change(emulator, fleet):
+    first = emulator.run_ok("sfr_restore", **args(fleet))
+    past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    plan = emulator.run_ok("sfr_restore", **args(fleet, _ansible_check_mode=True))
+    assert plan["changed"] is False and plan["already_restored"]["job_id"] == first["job"]["id"]
+
+
+@pytest.mark.emulator(backup_interval_s=HOUR)
+def test_naming_the_new_backup_after_an_earlier_restore_restores_again(emulator, fleet):
+    first = emulator.run_ok("sfr_restore", **args(fleet, target_path="/restored"))
+    past_the_next_scheduled_backup(emulator, fleet, first["source_backup"])
+    newest = emulator.api("GET", "v1", "backup", "working-environment", fleet.we["id"], "volume", fleet.volume["id"],
+                          "snapshot")["snapshot"][0]
+    again = emulator.run_ok("sfr_restore", **args(fleet, target_path="/restored", backup=newest["name"]))
+    assert again["changed"] is True and len(restore_writes(emulator)) == 1
+    assert again["source_backup"]["id"] == newest["id"] and "already_restored" not in again
+
+
+def test_a_restore_of_other_files_from_an_older_backup_is_not_this_one(emulator, fleet):
+    emulator.run_ok("sfr_restore", **args(fleet, files=[fleet.notes], backup=fleet.older["name"]))
+    emulator.clear_requests()
+    result = emulator.run_ok("sfr_restore", **args(fleet))
+    assert result["changed"] is True and len(restore_writes(emulator)) == 1

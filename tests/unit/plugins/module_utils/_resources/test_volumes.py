@@ -231,7 +231,7 @@ def test_a_volume_that_exists_without_backup_is_no_backup(make_client, backed_up
         vols.pick_backed_up(make_client(), "we-1", wanted, svm, option="volume")
     assert info.value.code == "no_backup"
     assert info.value.details == {"option": "volume", "missing": wanted[0]}
-    assert "no volume {0!r} is backed up".format(wanted[0]) in info.value.msg
+    assert "volume {0!r}".format(wanted[0]) in info.value.msg and "exists but has no backup" in info.value.msg
     assert [c.path for c in backed_up.calls] == [BACKUP_VOLUMES, ONTAP_VOLUMES]
 
 
