@@ -34,6 +34,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     ConfigurationError,
     NotFoundError,
     WriteNotResentError,
+    name_options,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._ids import segment_problem
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
@@ -158,11 +159,13 @@ class BlueXPClient:
         return self.api_url + prefix + "/" + path.lstrip("/")
 
     def cbs(self, method: str, version: str, *segments: Any, query: Mapping[str, Any] | None = None,
-            body: Any = None, not_found_ok: bool = False) -> Any:
+            body: Any = None, not_found_ok: bool = False, options: Mapping[str, str] | None = None) -> Any:
         """Call a cloudmanager_cbs operation and return its JSON body (None when empty).
 
         With `not_found_ok`, a 404 returns None instead of raising: that is how a lookup
-        says "absent" without hiding any other failure.
+        says "absent" without hiding any other failure. `options` maps the body's fields
+        (`aws.account-id`) to the options they come from, for a server message that names one.
+        A 403, or a 404 about the Connector, says what the credential does see (`Discovery.explain`).
         """
         url = self.cbs_url(version, path_of(*segments))
         if query:
@@ -174,9 +177,12 @@ class BlueXPClient:
             headers[CACHE_CONTROL_HEADER] = CACHE_CONTROL_VALUE
         try:
             response = self.request(method, url, headers=headers, body=body)
-        except NotFoundError:
-            if not_found_ok:
+        except ApiError as error:
+            if not_found_ok and isinstance(error, NotFoundError):
                 return None
+            if error.path == _path(url):  # not the token exchange's or discovery's own failure
+                name_options(error, options)
+                self.discovery.explain(error)
             raise
         return _decode(method, response)
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._answers import Answer, Fields
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import DiscoveryError
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ApiError, DiscoveryError
 
 CONNECTOR_SUFFIX = "clients"
 
@@ -97,6 +97,27 @@ def pick_connector(account_id: str, body: Any) -> str:
                          connectors=[f[0] for f in found])
 
 
+def is_about_connector(error: ApiError, connector_id: str | None) -> bool:
+    """Whether the server's message for a refused or unknown route speaks of the Connector."""
+    text = (error.server_message or "").lower()
+    plain = (connector_id or "")[:-len(CONNECTOR_SUFFIX)].lower() if connector_id else ""
+    return any(word in text for word in ("x-agent-id", "connector", "agent")) or bool(plain and plain in text)
+
+
+def accounts_hint(account_id: str, accounts: list[dict[str, Any]]) -> str:
+    listing = ", ".join("{0} ({1})".format(a["id"], a.get("name") or "") for a in accounts) or "none"
+    known = any(a["id"] == account_id for a in accounts)
+    return "The credential sees account(s) {0}; account_id is {1}{2}.".format(
+        listing, account_id, "" if known else ", which is not among them")
+
+
+def connectors_hint(account_id: str, connector_id: str | None, connectors: list[dict[str, Any]]) -> str:
+    listing = ", ".join("{0} [{1}] ({2})".format(c["name"], c["id"], c["status"]) for c in connectors) or "none"
+    known = any(c["id"] == connector_id for c in connectors)
+    return "Account {0} has the Connector(s) {1}; connector_id is {2}{3}.".format(
+        account_id, listing, connector_id, "" if known else ", which is not among them")
+
+
 def accounts_url(api_url: str) -> str:
     return api_url.rstrip("/") + "/tenancy/account"
 
@@ -133,5 +154,38 @@ class Discovery:
     def connector_id(self) -> str:
         if self._connector_id is None:
             account = self.account_id
-            self._connector_id = pick_connector(account, read_connectors(self._get_json, self._api_url, account))
+            try:
+                connectors = read_connectors(self._get_json, self._api_url, account)
+            except ApiError as error:
+                self.explain(error)
+                raise
+            self._connector_id = pick_connector(account, connectors)
         return self._connector_id
+
+    def explain(self, error: ApiError) -> None:
+        """Add to a 403 or 404 answered for the account or the Connector what the credential does see.
+
+        One more read, only on that failure: the accounts for a 403, the account's Connectors when
+        the server speaks of the Connector. The error keeps its status, server message and request;
+        when the listing cannot be read, the error is left as it was.
+        """
+        if error.status not in (403, 404):
+            return
+        about_connector = self._connector_id is not None and is_about_connector(error, self._connector_id)
+        if error.status == 404 and not about_connector:
+            return
+        try:
+            if about_connector:
+                account = self.account_id
+                found = connectors_of(read_connectors(self._get_json, self._api_url, account))
+                hint = connectors_hint(account, self._connector_id, found)
+                listed = {"connectors": [c["id"] for c in found]}
+            else:
+                found = accounts_of(read_accounts(self._get_json, self._api_url))
+                hint = accounts_hint(self._account_id or "not set", found)
+                listed = {"accounts": [a["id"] for a in found]}
+        except Exception:  # pylint: disable=broad-exception-caught
+            # Whatever stops the listing, the failure the caller reports is the original one.
+            return
+        error.msg = error.msg.rstrip(". ") + ". " + hint
+        error.details.update(listed)

@@ -16,7 +16,13 @@ precise one. The codes a module can return are listed in its RETURN documentatio
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, Mapping
+
+# An API field as a server message names it: kebab-case words joined by dots, list indexes allowed
+# (`aws.account-id`, `backup-policy.rule[0].retention`), standing on its own.
+_FIELD = re.compile(r"(?<![\w.\[\]-])[a-z][a-z0-9]*(?:(?:\[\d+\])?[.-][a-z0-9]+)+(?:\[\d+\])?(?![\w\[-])")
+_INDEX = re.compile(r"\[\d+\]")
 
 
 class BlueXPError(Exception):
@@ -103,6 +109,24 @@ class ApiError(BlueXPError):
             message = text[:500]
         return cls(status, method, path, server_message=message, error=error,
                    body=body if body is not None else (text[:500] or None))
+
+
+def name_options(error: "ApiError", options: Mapping[str, str] | None) -> None:
+    """Show, beside each request-body field the server's message names, the option it comes from.
+
+    `options` maps body paths (`aws.account-id`, list indexes left out) to option names; it is built
+    where the body is built. Only the failure message changes: `server_message` stays as sent.
+    """
+    if not options or not error.server_message:
+        return
+
+    def annotate(match: "re.Match[str]") -> str:
+        option = options.get(_INDEX.sub("", match.group(0)))
+        return match.group(0) if option is None else "{0} (option {1})".format(match.group(0), option)
+
+    annotated = _FIELD.sub(annotate, error.server_message)
+    if annotated != error.server_message:
+        error.msg = error.msg.replace(error.server_message, annotated, 1)
 
 
 class UnexpectedAnswerError(BlueXPError):

@@ -27,6 +27,8 @@ notes:
     O(wait_timeout), a lost answer). With O(wait) it follows that job to its end, reads the settings again and
     sends only what is still needed; without O(wait), and in check mode, it reports that job
     (RV(already_running), RV(jobs)) with no change and sends nothing.
+  - What activation needs is checked before anything is sent, also in check mode, and the failure names the
+    option. A message of the API that names a field of the request shows the option it comes from beside it.
   - A task that fails once a request was sent reports C(changed=true), and its message says whether the work
     goes on in BlueXP and how to follow it.
 author:
@@ -68,7 +70,9 @@ options:
     type: dict
     suboptions:
       account_id:
-        description: AWS account ID.
+        description:
+          - AWS account ID. Required to activate with V(AWS); for Cloud Volumes ONTAP on AWS it is taken from
+            the working environment when not given.
         type: str
       access_key:
         description: Access key, when BlueXP should not use the Connector's role.
@@ -88,7 +92,9 @@ options:
     type: dict
     suboptions:
       subscription:
-        description: Azure subscription ID.
+        description:
+          - Azure subscription ID. Required to activate with V(AZURE); for Cloud Volumes ONTAP on Azure it is
+            taken from the working environment when not given.
         type: str
       resource_group:
         description: Resource group of the storage account.
@@ -111,7 +117,9 @@ options:
     type: dict
     suboptions:
       project_id:
-        description: Google Cloud project ID.
+        description:
+          - Google Cloud project ID. Required to activate with V(GCP); for Cloud Volumes ONTAP on Google Cloud
+            it is taken from the working environment when not given.
         type: str
       access_key:
         description: HMAC access key of a service account.
@@ -165,6 +173,7 @@ options:
     description:
       - Default backup policy of the working environment. An existing policy is used by its name alone;
         with O(policy.rules), a policy of that name is created with these rules when it does not exist.
+      - A policy named alone must exist; the task checks that before it sends anything, also in check mode.
     type: dict
     suboptions:
       name:
@@ -345,10 +354,12 @@ error_code:
   description:
     - Why the task failed, for playbooks to branch on. V(has_backups) when O(state=absent) finds backups
       and O(delete_backups) is not set (see RV(volumes_with_backups)); V(invalid_option) for options that do not
-      go together, O(provider) missing to activate, an undiscovered StorageGRID, or a setting chosen at activation
-      asked to change (see RV(conflicts)); V(working_environment_not_found); V(job_failed) and V(job_timeout)
-      for the activation, change, deletion or unregistration job; V(api_error), V(not_found), V(auth_failed),
-      V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
+      go together, O(provider) missing to activate, an undiscovered StorageGRID, a setting chosen at activation
+      asked to change (see RV(conflicts)), or what the activation needs and the options do not give (the cloud
+      account, the S3 keys, region and IP space of an on-premises cluster, a policy named alone that does not
+      exist, O(archive_storage_class) for a policy that archives on AWS), found before anything is sent;
+      V(working_environment_not_found); V(job_failed) and V(job_timeout) for the activation, change, deletion or
+      unregistration job; V(api_error), V(not_found), V(auth_failed), V(transport_error), V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
   type: str
   sample: has_backups
@@ -462,6 +473,7 @@ class Activation(Resource):
                 raise ConfigurationError("provider: required to activate backup and recovery on {0}.".format(
                     self.we.get("name")), option="provider")
             act.check_on_premises_target(params)
+            params = act.for_environment(params, self.we)
             if params["provider"] == "SGWS":
                 # The grid must be discovered: checked before activating (and in check mode), since the API
                 # only says so after the job started.
@@ -490,6 +502,7 @@ class Activation(Resource):
 
     def check(self, current, desired, changes):
         if desired["active"]:
+            self.check_policy(current, changes)
             return
         self.with_backups = [v.get("name") for v in vols.list_backup_volumes(self.client, self.we["id"])
                              if vols.protection_of(v)["backups"]]
@@ -499,6 +512,17 @@ class Activation(Resource):
                                                                              ", ".join(self.with_backups)),
                                      option="delete_backups", code="has_backups",
                                      volumes_with_backups=self.with_backups)
+
+    def check_policy(self, current, changes):
+        """The policy sent (at activation, or when it changes) must exist when named alone, and archive on AWS
+        only with a storage class: both found before the write, which the API would refuse."""
+        if current["active"] and "policy" not in changes:
+            return
+        params = self.params
+        existing = act.check_policy(self.client, self.we, params["policy"])
+        provider = current.get("provider") if current["active"] else params["provider"]
+        act.check_archive_class(self.we, provider, params["policy"], existing,
+                                params["archive_storage_class"] or current.get("archive_storage_class"))
 
     def running(self, current, desired, changes):
         if desired["active"] and not current["active"]:

@@ -62,6 +62,8 @@ options:
     description:
       - Name of the backup policy (M(bluexp.cloud_backup.backup_policy)). Required to protect a volume
         that is not protected yet; when given for a protected volume, its policy is changed to this one.
+      - The policy must exist in the working environment; the task checks that before it sends anything, also
+        in check mode.
     type: str
   delete_backups:
     description:
@@ -187,7 +189,7 @@ error_code:
       matches no volume; V(not_protected) when O(state=paused) names a volume that is not protected;
       V(has_backups) when O(state=absent) names volumes with backups without O(delete_backups) (see
       RV(volumes_with_backups)); V(working_environment_not_found); V(invalid_option) (O(policy) missing to
-      protect a volume, a volume name in several SVMs without O(svm)); V(job_failed) and
+      protect a volume or naming no policy of the working environment, a volume name in several SVMs without O(svm)); V(job_failed) and
       V(job_timeout) for a job; V(api_error), V(not_found), V(auth_failed), V(transport_error),
       V(write_not_resent), V(discovery_failed), V(unexpected_answer).
   returned: failure
@@ -205,7 +207,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     PartialFailure,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import jobs, policies
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import volumes as vols
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._resources import working_environments as wes
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._runner import Resource, run_resource
@@ -279,11 +281,25 @@ class VolumeBackups(Resource):
         return [dict(record, action=None) for record in current]
 
     def check(self, current, desired, changes):
+        self.check_policy(desired)
         blocked = [after["name"] for after in desired if after["action"] == "delete backups and unprotect"]
         if blocked and not self.params["delete_backups"]:
             raise ConfigurationError("Volume(s) {0} still have backups; nothing was changed. Set delete_backups=true "
                                      "to delete their backups and unprotect them.".format(", ".join(blocked)),
                                      option="delete_backups", code="has_backups", volumes_with_backups=blocked)
+
+    def check_policy(self, desired):
+        """The policy the writes would send must exist: one read, found before anything is sent."""
+        policy = self.params["policy"]
+        if not policy or not any(after["action"] in ("protect", "change policy", "pause", "resume")
+                                 for after in desired):
+            return
+        names = [p.get("name") for p in policies.list_policies(self.client, self.we_id)]
+        if policy not in names:
+            raise ConfigurationError("policy: working environment {0} has no backup policy {1!r} (policies: {2}); "
+                                     "nothing was changed. Create it with bluexp.cloud_backup.backup_policy.".format(
+                                         self.we_id, policy, ", ".join(sorted(n or "" for n in names)) or "none"),
+                                     option="policy")
 
     def running(self, current, desired, changes):
         planned = [after for after in desired if after["action"]]

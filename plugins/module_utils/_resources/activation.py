@@ -39,6 +39,21 @@ BLOCK_FIELDS = {
              "secret_password": "secret-password"},
     "ontap_s3": {"storage_server": "storage-server", "access_key": "access-key", "secret_password": "secret-password"},
 }
+# Top-level fields of the activation body, option -> API key.
+TOP_FIELDS = {"region": "region", "bucket": "bucket", "ip_space": "ip-space",
+              "auto_backup_enabled": "auto-backup-enabled", "max_transfer_rate": "max-transfer-rate",
+              "export_existing_snapshots": "export-existing-snapshots"}
+# Fields of `backup-policy`, option (under `policy`) -> API key.
+POLICY_FIELDS = {"name": "name", "rules": "rule", "archive_after_days": "archive-after-days",
+                 "object_lock": "object-lock"}
+# The block that holds the cloud account of each cloud provider, and the API's name for that account.
+ACCOUNT_FIELDS = {"AWS": "account_id", "AZURE": "subscription", "GCP": "project_id"}
+ACCOUNT_NAMES = {"AWS": "AWS account", "AZURE": "Azure subscription", "GCP": "Google Cloud project"}
+# S3 keys a cloud object store needs when the source is on-premises ONTAP (it has no cloud role).
+ON_PREMISES_KEYS = {"AWS": ("access_key", "secret_password"), "GCP": ("access_key", "secret_password")}
+ON_PREMISES_TARGETS = ("SGWS", "ONTAP_S3")
+# The working environment type of Cloud Volumes ONTAP: it backs up to its own cloud, in its own account.
+CLOUD_VOLUMES_ONTAP = "VSA"
 # Chosen at activation only.
 FIXED = ("provider", "bucket", "region", "object_lock")
 # Changeable through PUT v2, option -> API key.
@@ -130,6 +145,79 @@ def check_on_premises_target(params: dict[str, Any]) -> None:
             block, missing[0], params["provider"]), option=block)
 
 
+def for_environment(params: dict[str, Any], we: dict[str, Any]) -> dict[str, Any]:
+    """Params to activate `we` with, checked against it before anything is sent.
+
+    Cloud Volumes ONTAP backs up to its own cloud, whose account the working environment
+    record gives (`provider-account-id`): the provider block's account is taken from it when
+    not set. On-premises ONTAP names the account, its S3 keys, the region and the IP space.
+    """
+    provider = params["provider"]
+    name = we.get("name") or we.get("id")
+    if we.get("type") == CLOUD_VOLUMES_ONTAP:
+        own = (we.get("provider") or "").upper()
+        if provider != own:
+            raise ConfigurationError("provider: {0} is Cloud Volumes ONTAP on {1}, which backs up to {1} only, not "
+                                     "{2}.".format(name, own, provider), option="provider")
+        params = with_environment_account(params, we)
+    block = BLOCKS[provider]
+    values = params.get(block) or {}
+    account = ACCOUNT_FIELDS.get(provider)
+    if account and not values.get(account):
+        raise ConfigurationError("{0}.{1}: the {2} to back up {3} to is required with provider {4}.".format(
+            block, account, ACCOUNT_NAMES[provider], name, provider), option=block + "." + account)
+    if we.get("type") != CLOUD_VOLUMES_ONTAP:
+        for key in ON_PREMISES_KEYS.get(provider, ()):
+            if not values.get(key):
+                raise ConfigurationError("{0}.{1}: required to back up on-premises {2} to {3}.".format(
+                    block, key, name, provider), option=block + "." + key)
+        for option in ("region", "ip_space"):
+            if not params.get(option) and not (option == "region" and provider in ON_PREMISES_TARGETS):
+                raise ConfigurationError("{0}: required to activate backup of on-premises {1}.".format(
+                    option, name), option=option)
+    return params
+
+
+def with_environment_account(params: dict[str, Any], we: dict[str, Any]) -> dict[str, Any]:
+    """The provider block with the working environment's cloud account filled in when not set."""
+    provider = params["provider"]
+    account = ACCOUNT_FIELDS.get(provider)
+    block = dict(params.get(BLOCKS[provider]) or {})
+    if not account or block.get(account) or not we.get("provider_account_id"):
+        return params
+    block[account] = we["provider_account_id"]
+    return dict(params, **{BLOCKS[provider]: block})
+
+
+def check_policy(client: Any, we: dict[str, Any], policy: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The existing policy a `policy` named without rules designates; it must exist (one read).
+
+    With rules, a policy of that name is created or revised, and nothing needs to exist.
+    """
+    if not policy or policy.get("rules"):
+        return None
+    found = policies.list_policies(client, we["id"])
+    existing = next((p for p in found if p.get("name") == policy["name"]), None)
+    if existing is None:
+        known = ", ".join(sorted(p.get("name") or "" for p in found)) or "none"
+        raise ConfigurationError("policy.name: {0} has no backup policy {1!r} (policies: {2}). Give policy.rules to "
+                                 "create it, or create it with bluexp.cloud_backup.backup_policy.".format(
+                                     we.get("name") or we["id"], policy["name"], known), option="policy.name")
+    return existing
+
+
+def check_archive_class(we: dict[str, Any], provider: str | None, policy: dict[str, Any] | None,
+                        existing: dict[str, Any] | None, storage_class: str | None) -> None:
+    """A policy that archives on AWS needs an archive storage class, given or already set."""
+    days = (policy or {}).get("archive_after_days")
+    if days is None and existing is not None:
+        days = policies.archive_days(existing.get("archive-after-days"))
+    if provider == "AWS" and days and not storage_class:
+        raise ConfigurationError("archive_storage_class: {0} backs up to AWS, where a policy that archives (after {1} "
+                                 "days) needs GLACIER or DEEP_ARCHIVE.".format(we.get("name") or we["id"], days),
+                                 option="archive_storage_class")
+
+
 def with_storagegrid(client: Any, params: dict[str, Any]) -> dict[str, Any]:
     """Params whose SGWS block names a grid BlueXP has discovered, with its ID filled in.
 
@@ -159,6 +247,11 @@ def _nest(target: dict[str, Any], dotted: str, value: Any) -> None:
         target[head] = value
 
 
+def block_key(option: str) -> str:
+    """The body key of a provider block option (`ontap_s3` -> `ontap-s3`)."""
+    return option.replace("_", "-")
+
+
 def provider_block(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     option = BLOCKS.get(params.get("provider") or "")
     values = params.get(option) if option else None
@@ -168,7 +261,7 @@ def provider_block(params: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     for name, api_key in BLOCK_FIELDS[option].items():
         if values.get(name) is not None:
             _nest(block, api_key, values[name])
-    return option.replace("_", "-"), block
+    return block_key(option), block
 
 
 def policy_body(policy: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -176,21 +269,40 @@ def policy_body(policy: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     body: dict[str, Any] = {}
     if policy.get("name"):
-        body["name"] = policy["name"]
+        body[POLICY_FIELDS["name"]] = policy["name"]
     if policy.get("rules"):
-        body["rule"] = [{"label": r["label"], "retention": str(r["retention"])} for r in normalise_rules(policy["rules"])]
+        body[POLICY_FIELDS["rules"]] = [{"label": r["label"], "retention": str(r["retention"])}
+                                        for r in normalise_rules(policy["rules"])]
     if policy.get("archive_after_days"):
-        body["archive-after-days"] = str(policy["archive_after_days"])
+        body[POLICY_FIELDS["archive_after_days"]] = str(policy["archive_after_days"])
     if policy.get("object_lock"):
-        body["object-lock"] = policy["object_lock"]
+        body[POLICY_FIELDS["object_lock"]] = policy["object_lock"]
     return body
+
+
+def body_options() -> dict[str, str]:
+    """API field path -> option, for the activation and modification bodies.
+
+    Made from the same tables the bodies are built with, so that a server message naming
+    `aws.account-id` is shown with `aws.account_id` beside it.
+    """
+    options = {"provider": "provider", "archive-storage-class": "archive_storage_class",
+               "aws.archive-storage-class": "archive_storage_class"}
+    options.update((key, option) for option, key in dict(TOP_FIELDS, **MODIFIABLE).items())
+    for block, fields in BLOCK_FIELDS.items():
+        options.update((block_key(block) + "." + key, block + "." + option) for option, key in fields.items())
+    options.update(("backup-policy." + key, "policy." + option) for option, key in POLICY_FIELDS.items())
+    options.update({"backup-policy": "policy", "backup-policy.rule.label": "policy.rules.label",
+                    "backup-policy.rule.retention": "policy.rules.retention"})
+    return options
+
+
+BODY_OPTIONS = body_options()
 
 
 def activation_body(params: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {"provider": params["provider"]}
-    for option, key in (("region", "region"), ("bucket", "bucket"), ("ip_space", "ip-space"),
-                        ("auto_backup_enabled", "auto-backup-enabled"), ("max_transfer_rate", "max-transfer-rate"),
-                        ("export_existing_snapshots", "export-existing-snapshots")):
+    for option, key in TOP_FIELDS.items():
         if params.get(option) is not None:
             body[key] = params[option]
     block = provider_block(params)
@@ -206,14 +318,15 @@ def activation_body(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def activate(client: Any, we_id: str, params: dict[str, Any]) -> Any:
-    return client.cbs("POST", "v3", "backup", "working-environment", we_id, body=activation_body(params))
+    return client.cbs("POST", "v3", "backup", "working-environment", we_id, body=activation_body(params),
+                      options=BODY_OPTIONS)
 
 
 def modify(client: Any, we_id: str, changes: dict[str, Any], policy: dict[str, Any] | None) -> Any:
     body = {MODIFIABLE[k]: v for k, v in changes.items() if k in MODIFIABLE}
     if policy:
         body["backup-policy"] = policy_body(policy)
-    return client.cbs("PUT", "v2", "backup", "working-environment", we_id, body=body)
+    return client.cbs("PUT", "v2", "backup", "working-environment", we_id, body=body, options=BODY_OPTIONS)
 
 
 def delete_all_backups(client: Any, we_id: str) -> Any:

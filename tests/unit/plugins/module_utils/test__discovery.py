@@ -219,3 +219,60 @@ def test_client_discovery_http_error_is_typed(make_client, fake):
     with pytest.raises(NotFoundError) as info:
         client.cbs("GET", "v1", "job")
     assert info.value.path == "/tenancy/account"
+
+
+# --- what the credential sees, told on a 403 or a 404 about the Connector (against the emulator) ----
+
+def visible(emulator):
+    """The accounts of the credential and the Connectors of the first, as the emulator holds them."""
+    accounts = emulator.state()["accounts"]
+    return [a["id"] for a in accounts], [c["x-agent-id"] for c in accounts[0]["connectors"]]
+
+
+def test_403_for_an_account_lists_the_accounts_the_credential_sees(emulator):
+    accounts, _connectors = visible(emulator)
+    emulator.run_ok("job_info")
+    assert "/tenancy/account" not in [p for _m, p in emulator.calls()], "a call that succeeds lists nothing"
+    emulator.clear_requests()
+    result = emulator.run_fail("job_info", account_id="account-NOTMINE1")
+    assert result["status"] == 403 and result["error_code"] == "auth_failed"
+    # The original failure stays whole: status, server message and request.
+    assert result["server_message"] == "User is not allowed to do operation"
+    assert result["msg"].startswith("GET /account/account-NOTMINE1/providers/cloudmanager_cbs/api/v1/job failed "
+                                    "with HTTP 403")
+    assert "User is not allowed to do operation" in result["msg"]
+    assert result["accounts"] == accounts
+    for account_id in accounts:
+        assert account_id in result["msg"]
+    assert "account-NOTMINE1, which is not among them" in result["msg"]
+    # One more read, of the account list, on that failure only.
+    assert [p for _m, p in emulator.calls()][-1] == "/tenancy/account"
+
+
+def test_404_about_the_connector_lists_the_connectors_of_the_account(emulator):
+    _accounts, connectors = visible(emulator)
+    unknown_job = emulator.run_fail("job_info", job_id="5b0e7c1e-0000-4000-8000-000000000000")
+    assert "connectors" not in unknown_job and "accounts" not in unknown_job, "a 404 of an ID lists nothing"
+    assert all(not p.startswith(("/tenancy", "/occm")) for _m, p in emulator.calls())
+    emulator.add_fault(method="GET", path="/api/v1/job", status=404,
+                       message="Agent {0}clients was not found".format(emulator.connector_id))
+    result = emulator.run_fail("job_info")
+    assert result["status"] == 404 and result["error_code"] == "not_found"
+    assert result["server_message"] == "Agent {0}clients was not found".format(emulator.connector_id)
+    assert result["msg"].startswith("GET {0} failed with HTTP 404".format(emulator.cbs_path("v1", "job")))
+    assert result["connectors"] == connectors
+    for connector in connectors:
+        assert connector in result["msg"]
+    assert "connector_id" in result["msg"]
+
+
+def test_unknown_connector_lists_the_connectors_of_the_account(emulator):
+    _accounts, connectors = visible(emulator)
+    emulator.add_fault(method="GET", path="/occm/list-occms/", status=400, message="occm down", count=1)
+    unread = emulator.run_fail("job_info", connector_id="nosuchagent")
+    assert unread["status"] == 403 and "connectors" not in unread, "a listing that cannot be read adds nothing"
+    assert unread["msg"].endswith("is not a connector of account {0}".format(emulator.account_id))
+    result = emulator.run_fail("job_info", connector_id="nosuchagent")
+    assert result["status"] == 403 and "nosuchagentclients" in result["server_message"]
+    assert result["connectors"] == connectors
+    assert "connector_id is nosuchagentclients, which is not among them" in result["msg"]

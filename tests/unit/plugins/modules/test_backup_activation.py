@@ -252,6 +252,81 @@ def test_check_mode_prediction_matches_the_state_a_real_run_reports(emulator, fl
     assert predicted["policy"] == {key: done["policy"][key] for key in predicted["policy"]}
 
 
+# --- preconditions found before the write, naming the option ---------------------------------------
+
+NO_SUCH_POLICY = {"name": "no-such-policy"}
+
+
+@pytest.mark.parametrize("options, option", [
+    ({"aws": {"access_key": "AKIAEXAMPLE", "secret_password": AWS_SECRET}}, "aws.account_id"),
+    ({"aws": None}, "aws.account_id"),
+    ({"aws": {"account_id": "123456789012", "secret_password": AWS_SECRET}}, "aws.access_key"),
+    ({"aws": {"account_id": "123456789012", "access_key": "AKIAEXAMPLE"}}, "aws.secret_password"),
+    ({"provider": "AZURE", "aws": None, "archive_storage_class": None, "azure": {"resource_group": "rg"}},
+     "azure.subscription"),
+    ({"provider": "GCP", "aws": None, "archive_storage_class": None, "gcp": {"access_key": "GOOG1E"}},
+     "gcp.project_id"),
+    ({"region": None}, "region"),
+    ({"ip_space": None}, "ip_space"),
+    ({"policy": NO_SUCH_POLICY}, "policy.name"),
+    ({"archive_storage_class": None}, "archive_storage_class"),
+], ids=["aws account", "no aws block", "aws access key", "aws secret", "azure subscription", "gcp project", "region",
+        "ip space", "policy that does not exist", "archive without storage class"])
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check mode"])
+def test_activation_precondition_fails_before_the_write_naming_the_option(emulator, fleet, options, option,
+                                                                          check_mode):
+    result = emulator.run_fail("backup_activation", **aws_activation(fleet, _ansible_check_mode=check_mode,
+                                                                     **options))
+    assert result["error_code"] == "invalid_option"
+    assert result["option"] == option and result["msg"].startswith(option + ":")
+    assert fleet.onprem["name"] in result["msg"]
+    assert emulator.writes() == []
+    assert_no_provider_secret(emulator, result)
+
+
+def test_policy_that_does_not_exist_lists_the_policies_of_the_environment(emulator, fleet):
+    names = sorted(p["name"] for p in emulator.api("GET", "v1", "working-environment", fleet.onprem["id"],
+                                                   "backup-policy")["backup-policy"])
+    result = emulator.run_fail("backup_activation", **aws_activation(fleet, policy=NO_SUCH_POLICY))
+    assert "'no-such-policy'" in result["msg"] and ", ".join(names) in result["msg"]
+    assert "policy.rules" in result["msg"]
+
+
+def test_cloud_volumes_ontap_backs_up_to_its_own_account_without_a_provider_block(emulator):
+    we = emulator.working_environment(provider="AZURE", backup_enabled=False)
+    result = emulator.run_ok("backup_activation", working_environment_name=we["name"], provider="AZURE",
+                             policy={"name": "gold", "rules": [{"label": "daily", "retention": 7}]})
+    [write] = emulator.writes()
+    assert write["body"]["azure"] == {"subscription": we["provider_account_id"]}
+    assert result["activation"]["active"] is True
+
+
+def test_cloud_volumes_ontap_backs_up_to_its_own_cloud_only(emulator):
+    we = emulator.working_environment(provider="AZURE", backup_enabled=False)
+    result = emulator.run_fail("backup_activation", working_environment_name=we["name"], provider="AWS",
+                               aws={"account_id": "123456789012"})
+    assert result["option"] == "provider" and "AZURE" in result["msg"] and we["name"] in result["msg"]
+    assert emulator.writes() == []
+
+
+def test_policy_change_to_one_that_does_not_exist_fails_before_the_write(emulator, active):
+    result = emulator.run_fail("backup_activation", working_environment_name=active["name"], policy=NO_SUCH_POLICY,
+                               max_transfer_rate=999)
+    assert result["option"] == "policy.name" and result["msg"].startswith("policy.name:")
+    assert emulator.writes() == []
+
+
+def test_server_message_naming_a_field_shows_the_option(emulator, fleet):
+    message = "aws.kms-key-id: key kms-1 is not usable in region us-east-1; see backup-policy.archive-after-days"
+    emulator.add_fault(method="POST", path="/api/v3/backup/working-environment/", status=400, message=message)
+    result = emulator.run_fail("backup_activation", **aws_activation(fleet))
+    assert result["status"] == 400 and result["server_message"] == message
+    assert "aws.kms-key-id (option aws.kms_key_id): key kms-1" in result["msg"]
+    assert "backup-policy.archive-after-days (option policy.archive_after_days)" in result["msg"]
+    assert result["msg"].startswith("POST " + backup_path(emulator, fleet.onprem["id"], version="v3"))
+    assert "us-east-1;" in result["msg"], "a value that is no field is left as it is"
+
+
 # --- changes on an active working environment -----------------------------------------------------
 
 @pytest.mark.parametrize("options, body, field, value", [

@@ -207,10 +207,14 @@ def test_ontap_s3_activation_carries_an_ontap_s3_block(emulator, fleet):
     assert_clean(emulator, result)
 
 
-@pytest.mark.parametrize("provider", ["AWS", "AZURE", "GCP"])
-def test_cloud_providers_do_not_need_an_on_premises_block(emulator, fleet, provider):
+@pytest.mark.parametrize("provider, block", [
+    ("AWS", {"aws": {"account_id": "123456789012", "access_key": "AKIA1", "secret_password": SECRET_KEY}}),
+    ("AZURE", {"azure": {"subscription": "3beb4dd0-25d4-464f-9bb0-303d7cf5c0c2"}}),
+    ("GCP", {"gcp": {"project_id": "proj-1", "access_key": "GOOG1", "secret_password": SECRET_KEY}}),
+], ids=["AWS", "AZURE", "GCP"])
+def test_cloud_providers_do_not_need_an_on_premises_block(emulator, fleet, provider, block):
     result = emulator.run_ok("backup_activation", **args(fleet, provider=provider, sgws=None, region="r-1",
-                                                         _ansible_check_mode=True))
+                                                         _ansible_check_mode=True, **block))
     assert result["changed"] is True and sg_read(emulator) not in emulator.calls()
 
 

@@ -192,6 +192,16 @@ def test_protect_without_policy_fails_naming_policy(emulator, fleet):
     assert emulator.writes() == []
 
 
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check mode"])
+@pytest.mark.parametrize("volumes", [["vol_a"], ["vol_a", "vol_b"]], ids=["one volume", "several"])
+def test_policy_that_does_not_exist_fails_before_the_write_naming_it(emulator, fleet, volumes, check_mode):
+    result = emulator.run_fail("volume_backup", **args(fleet, volumes, policy="no-such-policy",
+                                                       _ansible_check_mode=check_mode))
+    assert result["error_code"] == "invalid_option" and result["option"] == "policy"
+    assert "'no-such-policy'" in result["msg"] and fleet.gold in result["msg"] and fleet.silver in result["msg"]
+    assert emulator.writes() == []
+
+
 def test_pausing_an_unprotected_volume_fails_naming_it(emulator, fleet):
     result = emulator.run_fail("volume_backup", **args(fleet, ["vol_a"], state="paused"))
     assert result["error_code"] == "not_protected"
