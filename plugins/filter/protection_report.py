@@ -18,7 +18,15 @@ description:
     input and writes the report as JSON, Markdown and HTML.
   - A volume is B(protected) when it has backup settings (RV(_value.volumes[].protected)); its
     RV(_value.volumes[].rpo_met) is true when its newest backup is at most O(rpo_hours) old, false when it
-    is older or there is none, and null for an unprotected volume.
+    is older or there is none, and null for an unprotected volume or one awaiting its first backup.
+  - A protected volume without any backup B(awaits its first backup), and misses nothing yet, when it was
+    protected at most O(rpo_hours) ago. The API gives no protection time of its own, so it is taken from
+    O(jobs) - the newest completed job that names the volume with a per-volume success, or the newest
+    completed C(backup-working-environment) (or volume enable) job of its working environment when the job
+    names no volume. Without such a job the volume misses the RPO.
+  - A volume's B(newest backup failed) when a failed job names it as failed and neither a backup nor a
+    successful job came after. Working environments also count such volumes themselves
+    (C(failed_backup_volume_count)); the larger of the two counts is reported.
   - The newest backup of a volume comes from O(backups); when that has none for the volume, from the
     volume's C(last_backup_creation_time).
   - Volumes BlueXP cannot back up at all, data-protection (C(dp)) volumes and SnapLock volumes (by the
@@ -95,6 +103,21 @@ options:
       - A free trial that ends within this many days is listed under RV(_value.licenses.trials_ending).
     type: int
     default: 14
+  jobs:
+    description:
+      - The registered result of M(bluexp.cloud_backup.job_info) (or a loop of them), or a list of jobs. They
+        tell when volumes were protected and which backups failed.
+    type: raw
+  history:
+    description:
+      - Earlier snapshots, as the text of the history file (one JSON object a line) or a list. Lines that are
+        not a snapshot are skipped.
+    type: raw
+  history_limit:
+    description:
+      - How many snapshots RV(_value.history) keeps, newest last.
+    type: int
+    default: 90
   now:
     description:
       - The time to measure ages from, as seconds since the epoch or an ISO 8601 timestamp (UTC unless it
@@ -142,14 +165,18 @@ _value:
       type: str
       sample: attention
     problems:
-      description: Counters of what needs attention, C(rpo), C(drift), C(unprotected) and C(license).
+      description:
+        - Counters of what needs attention, C(rpo), C(drift), C(unprotected), C(license), C(failed) (volumes
+          whose newest backup failed) and C(ransomware) (volumes with ransomware detected).
       type: dict
-      sample: {rpo: 2, drift: 1, unprotected: 5, license: 0}
+      sample: {rpo: 2, drift: 1, unprotected: 5, license: 0, failed: 1, ransomware: 0}
     totals:
       description:
         - Fleet counters C(working_environments), C(backup_enabled), C(volumes) (those that can be protected),
           C(not_protectable), C(protected), C(unprotected),
-          C(percent_protected), C(rpo_met), C(rpo_missed), C(no_backup), C(drift), C(drifting_volumes),
+          C(percent_protected), C(rpo_met), C(rpo_missed), C(awaiting_first_backup), C(no_backup) (protected,
+          without any backup and not awaiting the first), C(backup_failed), C(ransomware_detected),
+          C(ransomware_scanned), C(datalock_protected), C(archiving), C(drift), C(drifting_volumes),
           C(license_valid), C(license_invalid), C(trials_ending) and C(license_unknown).
       type: dict
     coverage:
@@ -187,6 +214,36 @@ _value:
         not_protectable:
           description: Volumes BlueXP cannot back up, not counted in RV(_value.coverage[].total).
           type: int
+        anchor:
+          description: HTML id of the working environment's section of the report.
+          type: str
+        awaiting_first_backup:
+          description: Protected volumes awaiting their first backup.
+          type: int
+        backup_failed:
+          description: Volumes whose newest backup failed (the larger of the job list's and BlueXP's count).
+          type: int
+        backup_failed_listed:
+          description: Of those, the ones the job list names.
+          type: int
+        ransomware:
+          description: Protected volumes per ransomware scan verdict; volumes never scanned are left out.
+          type: dict
+        datalock:
+          description: Protected volumes per DataLock mode (V(NONE) for none).
+          type: dict
+        datalock_protected:
+          description: Protected volumes under DataLock.
+          type: int
+        archiving:
+          description: Protected volumes whose policy moves backups to archive storage.
+          type: int
+        archive_storage_class:
+          description: The archive storage class of the working environment's backup, when set.
+          type: str
+        license:
+          description: Its license state in words.
+          type: str
     not_protectable:
       description: Volumes BlueXP cannot back up, with the C(reason) (data-protection or SnapLock volume).
       type: list
@@ -227,8 +284,58 @@ _value:
           description: Age of that backup in hours, two decimals.
           type: float
         rpo_met:
-          description: True or false for a protected volume, null for an unprotected one.
+          description: True or false for a protected volume, null for an unprotected one or one awaiting its first backup.
           type: bool
+        awaiting_first_backup:
+          description: Protected at most one RPO ago and not backed up yet.
+          type: bool
+        protected_at:
+          description: When a job last protected it, ISO 8601 UTC; null when no job says.
+          type: str
+        last_backup_failed:
+          description: Whether its newest backup failed.
+          type: bool
+        last_failure:
+          description: That failure (C(time), C(error), C(job_id)); null without one.
+          type: dict
+        object_lock:
+          description: DataLock mode of its backups (V(NONE) for none); null when unprotected.
+          type: str
+        archive_after_days:
+          description: Days after which its policy archives backups; null when it never does.
+          type: int
+        ransomware_scan_status:
+          description: The scan verdict BlueXP gives, null when no scan ran.
+          type: str
+        last_ransomware_scan:
+          description: Time of the last scan, ISO 8601 UTC.
+          type: str
+        ransomware_detected_snapshots:
+          description: Number of its backups in which ransomware was detected.
+          type: int
+    awaiting_first_backup:
+      description: The RV(_value.volumes) rows awaiting their first backup.
+      type: list
+      elements: dict
+    backup_failed:
+      description: The RV(_value.volumes) rows whose newest backup failed.
+      type: list
+      elements: dict
+    ransomware:
+      description: The RV(_value.volumes) rows whose scan verdict is not V(PROTECTED) (detected, failed, running).
+      type: list
+      elements: dict
+    snapshot:
+      description:
+        - This run's counts, one line of the history file - C(generated_at), C(protected), C(volumes),
+          C(percent_protected), C(rpo_missed), C(awaiting_first_backup), C(backup_failed), C(unprotected),
+          C(ransomware_detected), and C(working_environments) (per name C(protected), C(total), C(rpo_missed),
+          C(awaiting_first_backup), C(backup_failed)).
+      type: dict
+    history:
+      description: The earlier snapshots of O(history) and this one, oldest first, at most O(history_limit).
+      type: list
+      elements: dict
     rpo_missed:
       description: The RV(_value.volumes) rows with RV(_value.volumes[].rpo_met=false), without a backup first, then oldest first.
       type: list
@@ -289,6 +396,7 @@ _value:
           elements: dict
 """
 
+import json
 import time
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
@@ -412,6 +520,72 @@ def differences(view: Mapping[str, Any], standard: Mapping[str, Any]) -> list[di
 
 
 # ---------------------------------------------------------------------------------------------
+# Jobs: when volumes were protected, and which backups failed
+
+# Jobs that activate backup on a whole working environment (the one job type the API documents);
+# with auto backup they protect every volume of it.
+WE_PROTECT_JOB_TYPES = ("backup-working-environment",)
+# Jobs that protect volumes without naming them in the job record (a single-volume enable).
+VOLUME_PROTECT_JOB_TYPES = ("backup-volume", "backup-volumes")
+FAILED = "FAILED"
+COMPLETED = "COMPLETED"
+
+
+def _job_volumes(job: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Per-volume results of a multi-volume job, in the API's or the module's spelling."""
+    data = job.get("data") or {}
+    batch = data.get("multi_volume_backup") or data.get("multi-volume-backup") or {}
+    return [v for v in batch.get("volume") or [] if isinstance(v, Mapping)]
+
+
+class JobHistory:
+    """What the job list tells about volumes.
+
+    A completed job that names a volume with a per-volume success protected it then; a completed
+    activation or volume-enable job that names no volume counts for every volume of its working
+    environment. A failed job that names a volume as failed is a failed backup of that volume.
+    """
+
+    def __init__(self, jobs: Iterable[Mapping[str, Any]]) -> None:
+        self._protected: dict[tuple[Any, Any], float] = {}
+        self._protected_we: dict[Any, float] = {}
+        self._failed: dict[tuple[Any, Any], dict[str, Any]] = {}
+        for job in jobs:
+            self._add(job)
+
+    def _add(self, job: Mapping[str, Any]) -> None:
+        time_ms = _positive_ms(job.get("time"))
+        we_id = job.get("working_environment_id")
+        if time_ms is None or we_id is None:
+            return
+        volumes = _job_volumes(job)
+        status = job.get("status")
+        for entry in volumes:
+            key = (we_id, entry.get("id"))
+            outcome = entry.get("status") or {COMPLETED: "SUCCESS", FAILED: FAILED}.get(status)
+            if outcome == "SUCCESS":
+                self._protected[key] = max(self._protected.get(key, 0.0), time_ms)
+            elif outcome == FAILED and (key not in self._failed or self._failed[key]["time_ms"] < time_ms):
+                self._failed[key] = {"time_ms": time_ms, "error": entry.get("error") or job.get("error") or None,
+                                     "job_id": job.get("id")}
+        if not volumes and status == COMPLETED and job.get("type") in WE_PROTECT_JOB_TYPES + VOLUME_PROTECT_JOB_TYPES:
+            self._protected_we[we_id] = max(self._protected_we.get(we_id, 0.0), time_ms)
+
+    def protected_at(self, key: tuple[Any, Any]) -> float | None:
+        """The newest time a job protected the volume (milliseconds), None when no job says."""
+        times = [t for t in (self._protected.get(key), self._protected_we.get(key[0])) if t]
+        return max(times) if times else None
+
+    def failure_after(self, key: tuple[Any, Any], newest_ms: float | None) -> dict[str, Any] | None:
+        """The volume's newest failed backup when nothing succeeded after it: no newer backup,
+        and no newer job that protected the volume."""
+        failure = self._failed.get(key)
+        if failure is None or failure["time_ms"] <= max(newest_ms or 0.0, self.protected_at(key) or 0.0):
+            return None
+        return {"time": iso_utc(failure["time_ms"]), "error": failure["error"], "job_id": failure["job_id"]}
+
+
+# ---------------------------------------------------------------------------------------------
 # Volumes
 
 
@@ -427,16 +601,39 @@ def _newest_by_volume(backups: Iterable[Mapping[str, Any]]) -> dict[tuple[Any, A
 def _newest_ms(we: Mapping[str, Any], volume: Mapping[str, Any], newest: Mapping[tuple[Any, Any], Mapping[str, Any]]) -> float | None:
     backup = newest.get((we.get("id"), volume.get("file_system_id")))
     created = backup.get("creation_time") if backup else (volume.get("backup") or {}).get("last_backup_creation_time")
-    return float(created) if isinstance(created, (int, float)) and not isinstance(created, bool) and created > 0 else None
+    return _positive_ms(created)
+
+
+def _positive_ms(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+
+
+def _policy_archive_days(backup: Mapping[str, Any]) -> int | None:
+    return policies.archive_days((backup.get("backup_policy") or {}).get("archive_after_days"))
+
+
+def _ransomware(backup: Mapping[str, Any]) -> dict[str, Any]:
+    """The volume's scan verdict as BlueXP gives it; null where no scan ever ran."""
+    return {
+        "ransomware_scan_status": backup.get("ransomware_scan_status") or None,
+        "last_ransomware_scan": iso_utc(_positive_ms(backup.get("last_ransomware_scan"))),
+        "ransomware_detected_snapshots": len(backup.get("ransomware_detected_snapshots") or []),
+    }
 
 
 def volume_row(we: Mapping[str, Any], volume: Mapping[str, Any], newest: Mapping[tuple[Any, Any], Mapping[str, Any]],
-               now_s: float, rpo_hours: float) -> dict[str, Any]:
+               now_s: float, rpo_hours: float, history: JobHistory | None = None) -> dict[str, Any]:
     backup = volume.get("backup") or {}
     protected = bool(backup.get("protected"))
     created_ms = _newest_ms(we, volume, newest) if protected else None
     age = None if created_ms is None else max(0.0, (now_s - created_ms / 1000.0) / HOUR_S)
-    return {
+    key = (we.get("id"), volume.get("file_system_id"))
+    protected_ms = history.protected_at(key) if protected and history else None
+    # Protected less than one RPO ago and not backed up yet: its first backup is not due yet.
+    awaiting = (protected and created_ms is None and protected_ms is not None
+                and (now_s - protected_ms / 1000.0) / HOUR_S <= rpo_hours)
+    failure = history.failure_after(key, created_ms) if protected and history else None
+    row = {
         "we": we.get("name"),
         "we_id": we.get("id"),
         "volume": volume.get("name"),
@@ -447,8 +644,17 @@ def volume_row(we: Mapping[str, Any], volume: Mapping[str, Any], newest: Mapping
         "policy": (backup.get("backup_policy") or {}).get("name") if protected else None,
         "newest_backup": iso_utc(created_ms),
         "age_hours": None if age is None else round(age, 2),
-        "rpo_met": None if not protected else (age is not None and age <= rpo_hours),
+        "rpo_met": None if not protected or awaiting else (age is not None and age <= rpo_hours),
+        "awaiting_first_backup": awaiting,
+        "protected_at": iso_utc(protected_ms),
+        "last_backup_failed": failure is not None,
+        "last_failure": failure,
+        "object_lock": (str(backup.get("object_lock") or "NONE").upper()) if protected else None,
+        "archive_after_days": _policy_archive_days(backup) if protected else None,
     }
+    row.update(_ransomware(backup) if protected else
+               {"ransomware_scan_status": None, "last_ransomware_scan": None, "ransomware_detected_snapshots": 0})
+    return row
 
 
 def unsupported_reason(volume: Mapping[str, Any]) -> str | None:
@@ -467,20 +673,47 @@ def unsupported_row(we: Mapping[str, Any], volume: Mapping[str, Any], reason: st
 
 
 def coverage(we: Mapping[str, Any], rows: list[dict[str, Any]], unsupported: int = 0) -> dict[str, Any]:
-    protected = sum(1 for r in rows if r["protected"])
+    protected_rows = [r for r in rows if r["protected"]]
+    protected = len(protected_rows)
     total = len(rows)
+    backup = we.get("backup") or {}
+    listed_failed = sum(1 for r in protected_rows if r["last_backup_failed"])
+    reported_failed = as_int(backup.get("failed_backup_volume_count"))
     return {
         "name": we.get("name"),
         "id": we.get("id"),
+        "anchor": anchor(we.get("id") or we.get("name")),
         "provider": we.get("provider"),
-        "backup_enabled": bool((we.get("backup") or {}).get("enabled")),
+        "backup_enabled": bool(backup.get("enabled")),
         "protected": protected,
         "unprotected": total - protected,
         "total": total,
         "percent": round(100.0 * protected / total, 1) if total else None,
         "rpo_missed": sum(1 for r in rows if r["rpo_met"] is False),
+        "awaiting_first_backup": sum(1 for r in rows if r["awaiting_first_backup"]),
+        # BlueXP's own count may know failures the job list no longer shows: the larger one counts.
+        "backup_failed": max(listed_failed, reported_failed or 0),
+        "backup_failed_listed": listed_failed,
+        "ransomware": _count_by(protected_rows, "ransomware_scan_status"),
+        "datalock": _count_by(protected_rows, "object_lock"),
+        "datalock_protected": sum(1 for r in protected_rows if r["object_lock"] not in (None, "NONE")),
+        "archiving": sum(1 for r in protected_rows if r["archive_after_days"]),
+        "archive_storage_class": backup.get("archive_storage_class"),
         "not_protectable": unsupported,
     }
+
+
+def _count_by(rows: Iterable[Mapping[str, Any]], key: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row[key] is not None:
+            counts[row[key]] = counts.get(row[key], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def anchor(text: Any) -> str:
+    """An HTML id for a working environment's section: letters, digits and dashes only."""
+    return "we-" + "".join(c if c.isalnum() else "-" for c in str(text or "unnamed")).strip("-")
 
 
 def _worst_first(entry: Mapping[str, Any]) -> tuple[float, int, str]:
@@ -558,13 +791,45 @@ def drift(we: Mapping[str, Any], standard: Mapping[str, Any] | None) -> list[dic
 # Licenses
 
 
+# License reasons the modules give in their terms, said in an admin's words.
+PLAIN_REASONS = (
+    ("set provider", "provider unknown: backup is not active and it runs on premises, so there is no cloud "
+                     "license to ask about until backup is activated"),
+    ("set cloud_provider_account_id", "cloud account unknown: backup is not active, so there is no cloud account "
+                                      "to ask about until backup is activated"),
+)
+
+
+def plain_reason(reason: Any) -> str:
+    text = str(reason or "unknown")
+    for marker, plain in PLAIN_REASONS:
+        if marker in text:
+            return plain
+    return text
+
+
+def license_state(entry: Mapping[str, Any] | None) -> str:
+    """One line on a working environment's license."""
+    if entry is None:
+        return "not read"
+    if entry.get("valid") is None:
+        return "not checked: " + plain_reason(entry.get("reason"))
+    kind = {"free_trial": "free trial", "byol": "BYOL", "paygo": "pay as you go"}.get(entry.get("type"), entry.get("type"))
+    if not entry["valid"]:
+        return "not valid" + (" ({0})".format(kind) if kind else "")
+    days_left = entry.get("days_left")
+    if entry.get("type") == "free_trial" and days_left is not None:
+        return "valid, free trial, {0} days left".format(days_left)
+    return "valid" + (" ({0})".format(kind) if kind else "")
+
+
 def license_summary(entries: Iterable[Mapping[str, Any]], warning_days: int) -> dict[str, Any]:
     summary: dict[str, Any] = {"valid": 0, "invalid": [], "trials_ending": [], "unknown": []}
     for entry in entries:
         who = {"we": entry.get("working_environment_name"), "we_id": entry.get("working_environment_id")}
         valid = entry.get("valid")
         if valid is None:
-            summary["unknown"].append(dict(who, reason=entry.get("reason") or "unknown"))
+            summary["unknown"].append(dict(who, reason=plain_reason(entry.get("reason"))))
             continue
         if not valid:
             reason = ("free trial ended {0}".format(entry.get("free_trial_end")) if entry.get("type") == "free_trial"
@@ -585,18 +850,24 @@ def license_summary(entries: Iterable[Mapping[str, Any]], warning_days: int) -> 
 
 def _totals(rows: list[dict[str, Any]], cover: list[dict[str, Any]], drifts: list[dict[str, Any]],
             licensing: Mapping[str, Any], unsupported: list[dict[str, Any]]) -> dict[str, Any]:
-    protected = sum(1 for r in rows if r["protected"])
+    protected = [r for r in rows if r["protected"]]
     return {
         "not_protectable": len(unsupported),
         "working_environments": len(cover),
         "backup_enabled": sum(1 for c in cover if c["backup_enabled"]),
         "volumes": len(rows),
-        "protected": protected,
-        "unprotected": len(rows) - protected,
-        "percent_protected": round(100.0 * protected / len(rows), 1) if rows else None,
+        "protected": len(protected),
+        "unprotected": len(rows) - len(protected),
+        "percent_protected": round(100.0 * len(protected) / len(rows), 1) if rows else None,
         "rpo_met": sum(1 for r in rows if r["rpo_met"] is True),
         "rpo_missed": sum(1 for r in rows if r["rpo_met"] is False),
-        "no_backup": sum(1 for r in rows if r["protected"] and r["age_hours"] is None),
+        "awaiting_first_backup": sum(1 for r in rows if r["awaiting_first_backup"]),
+        "no_backup": sum(1 for r in protected if r["age_hours"] is None and not r["awaiting_first_backup"]),
+        "backup_failed": sum(c["backup_failed"] for c in cover),
+        "ransomware_detected": sum(1 for r in protected if r["ransomware_scan_status"] == "RANSOMWARE_DETECTED"),
+        "ransomware_scanned": sum(1 for r in protected if r["ransomware_scan_status"] is not None),
+        "datalock_protected": sum(c["datalock_protected"] for c in cover),
+        "archiving": sum(c["archiving"] for c in cover),
         "drift": len(drifts),
         "drifting_volumes": sum(len(d["volumes"]) for d in drifts),
         "license_valid": licensing["valid"],
@@ -606,9 +877,7 @@ def _totals(rows: list[dict[str, Any]], cover: list[dict[str, Any]], drifts: lis
     }
 
 
-def protection_report(working_environments: Any, backups: Any = None, licenses: Any = None,
-                      rpo_hours: float = 24, standard: Mapping[str, Any] | None = None,
-                      trial_warning_days: int = 14, now: Any = None) -> dict[str, Any]:
+def _check_options(rpo_hours: Any, trial_warning_days: Any) -> tuple[float, int]:
     try:
         rpo = float(rpo_hours)
     except (TypeError, ValueError):
@@ -618,9 +887,20 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
     warning_days = as_int(trial_warning_days)
     if warning_days is None:
         raise ValueError("trial_warning_days: expected a whole number of days, got {0!r}".format(trial_warning_days))
+    return rpo, warning_days
+
+
+def protection_report(working_environments: Any, backups: Any = None, licenses: Any = None,
+                      rpo_hours: float = 24, standard: Mapping[str, Any] | None = None,
+                      trial_warning_days: int = 14, now: Any = None, jobs: Any = None,
+                      history: Any = None, history_limit: int = 90) -> dict[str, Any]:
+    rpo, warning_days = _check_options(rpo_hours, trial_warning_days)
     now_s = _epoch_seconds(now)
     wanted = normalise_standard(standard)
     newest = _newest_by_volume(registered_list(backups, "backups"))
+    job_history = JobHistory(registered_list(jobs, "jobs"))
+    license_entries = registered_list(licenses, "licenses")
+    license_by_we = {e.get("working_environment_id"): e for e in license_entries}
 
     rows: list[dict[str, Any]] = []
     unsupported: list[dict[str, Any]] = []
@@ -634,17 +914,22 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
             if reason and not (volume.get("backup") or {}).get("protected"):
                 we_unsupported.append(unsupported_row(we, volume, reason))
             else:
-                we_rows.append(volume_row(we, volume, newest, now_s, rpo))
+                we_rows.append(volume_row(we, volume, newest, now_s, rpo, job_history))
         rows.extend(we_rows)
         unsupported.extend(we_unsupported)
-        cover.append(coverage(we, we_rows, len(we_unsupported)))
+        entry = coverage(we, we_rows, len(we_unsupported))
+        entry["license"] = license_state(license_by_we.get(we.get("id")))
+        cover.append(entry)
         drifts.extend(drift(we, wanted))
-    licensing = license_summary(registered_list(licenses, "licenses"), warning_days)
+    licensing = license_summary(license_entries, warning_days)
     totals = _totals(rows, cover, drifts, licensing, unsupported)
     problems = {"rpo": totals["rpo_missed"], "drift": totals["drift"], "unprotected": totals["unprotected"],
-                "license": totals["license_invalid"] + totals["trials_ending"]}
+                "license": totals["license_invalid"] + totals["trials_ending"],
+                "failed": totals["backup_failed"], "ransomware": totals["ransomware_detected"]}
+    generated_at = iso_utc(now_s, unit="s")
+    snapshot = history_snapshot(generated_at, totals, cover)
     return {
-        "generated_at": iso_utc(now_s, unit="s"),
+        "generated_at": generated_at,
         "rpo_hours": rpo,
         "standard": None if wanted is None else _standard_out(wanted),
         "trial_warning_days": warning_days,
@@ -655,10 +940,53 @@ def protection_report(working_environments: Any, backups: Any = None, licenses: 
         "volumes": rows,
         "not_protectable": unsupported,
         "rpo_missed": sorted((r for r in rows if r["rpo_met"] is False), key=_rpo_order),
+        "awaiting_first_backup": [r for r in rows if r["awaiting_first_backup"]],
+        "backup_failed": sorted((r for r in rows if r["last_backup_failed"]),
+                                key=lambda r: (str(r["we"] or ""), str(r["volume"] or ""))),
+        "ransomware": [r for r in rows if r["ransomware_scan_status"] not in (None, "PROTECTED")],
         "histogram": histogram(rows),
         "drift": drifts,
         "licenses": licensing,
+        "snapshot": snapshot,
+        "history": (read_history(history) + [snapshot])[-max(1, as_int(history_limit) or 1):],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# History: one line of JSON per run
+
+
+def history_snapshot(generated_at: str | None, totals: Mapping[str, Any], cover: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The counts of one run, as appended to the history file."""
+    keys = ("protected", "volumes", "percent_protected", "rpo_missed", "awaiting_first_backup", "backup_failed",
+            "unprotected", "ransomware_detected")
+    per_we = {c["name"]: {"protected": c["protected"], "total": c["total"], "rpo_missed": c["rpo_missed"],
+                          "awaiting_first_backup": c["awaiting_first_backup"], "backup_failed": c["backup_failed"]}
+              for c in cover}
+    return dict({"generated_at": generated_at}, **{k: totals[k] for k in keys}, working_environments=per_we)
+
+
+def read_history(history: Any) -> list[dict[str, Any]]:
+    """Earlier snapshots: the history file's text (JSON lines), or a list of them. Lines that are not a
+    snapshot (a torn write, an edit) are skipped rather than losing the report."""
+    if history is None:
+        return []
+    if isinstance(history, (list, tuple)):
+        lines: Iterable[Any] = history
+    else:
+        lines = str(history).splitlines()
+    found = []
+    for line in lines:
+        if isinstance(line, Mapping):
+            record: Any = line
+        else:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+        if isinstance(record, Mapping) and record.get("generated_at") and "protected" in record:
+            found.append(dict(record))
+    return sorted(found, key=lambda r: str(r["generated_at"]))
 
 
 def _standard_out(standard: Mapping[str, Any]) -> dict[str, Any]:

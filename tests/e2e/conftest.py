@@ -54,7 +54,7 @@ class PlaybookRun:
 def run_playbook(collections_path: Path, tmp_path: Path):
     """Run ansible-playbook with this collection and a clean, isolated environment."""
 
-    def run(playbook: Path | str, *args: str, env: dict[str, str] | None = None) -> PlaybookRun:
+    def run(playbook: Path | str, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> PlaybookRun:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("BLUEXP_", "ANSIBLE_"))}
         full_env.update({
             "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
@@ -71,7 +71,7 @@ def run_playbook(collections_path: Path, tmp_path: Path):
         })
         full_env.update(env or {})
         command = [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), *args]
-        done = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600, check=False, cwd=cwd)
         return PlaybookRun(done.returncode, done.stdout, done.stderr)
 
     return run

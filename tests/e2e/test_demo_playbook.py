@@ -37,6 +37,12 @@ def test_demo_reports_protects_restores_and_points_to_the_report(bluexp_emulator
     assert after["totals"]["protected"] > before["totals"]["protected"]
     assert after["totals"]["unprotected"] < before["totals"]["unprotected"]
     assert after["totals"]["backup_enabled"] == sum(1 for we in fleet if we["backup_enabled"] or we["provider"] != "ONPREM")
+    # Volumes the demo has just protected await their first backup: none of them misses the RPO.
+    newly = {(v["we_id"], v["volume_id"]) for v in before["volumes"] if not v["protected"]}
+    just_protected = [v for v in after["volumes"] if v["protected"] and (v["we_id"], v["volume_id"]) in newly]
+    assert just_protected
+    assert [v["volume"] for v in just_protected if v["rpo_met"] is False] == []
+    assert after["totals"]["awaiting_first_backup"] >= sum(1 for v in just_protected if v["newest_backup"] is None) > 0
     assert (reports / "after" / "report.html").is_file()
     assert str(reports / "after" / "report.html") in run.stdout
     restored = [we for we in bluexp_emulator.state()["accounts"][0]["working_environments"]

@@ -133,7 +133,9 @@ def assert_screenshot(png: Path) -> None:
 
 def run_report(bluexp_emulator, run_playbook, out: Path, *extra: str):
     state = bluexp_emulator.state()
-    run = run_playbook(PLAYBOOK, "-e", "protection_report_dir={0}".format(out), *extra,
+    # The collection's ansible.cfg makes a run without an inventory fatal: localhost is named.
+    inventory = () if "-i" in extra else ("-i", "localhost,")
+    run = run_playbook(PLAYBOOK, *inventory, "-e", "protection_report_dir={0}".format(out), *extra,
                        env={"BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url,
                             "BLUEXP_REFRESH_TOKEN": state["credentials"]["refresh_token"]})
     assert run.rc == 0, run.output[-4000:]
@@ -160,7 +162,8 @@ def assert_totals(dom: Dom, report: dict[str, Any]) -> None:
     shown = {card["attrs"]["data-total"]: text(dom.one("span", cls="value", within=card))
              for card in dom.find_all("div") if "data-total" in card["attrs"]}
     expected = {key: str(report["totals"][key]) for key in
-                ("working_environments", "volumes", "protected", "unprotected", "rpo_missed", "drift")}
+                ("working_environments", "volumes", "protected", "unprotected", "rpo_missed", "drift",
+                 "awaiting_first_backup", "backup_failed", "ransomware_detected", "datalock_protected")}
     expected["license_problems"] = str(report["problems"]["license"])
     assert shown == expected
 
@@ -213,6 +216,19 @@ def test_fleet_report_renders_charts_and_figures(bluexp_emulator, run_playbook, 
     licenses_section = text(dom.one("section", id="licenses"))
     assert all(entry["we"] in licenses_section for entry in report["licenses"]["invalid"])
 
+    # Every working environment has its own section, linked from the coverage table.
+    sections = dom.find_all("section", cls="we")
+    assert [s["attrs"]["data-we"] for s in sections] == [c["name"] for c in report["coverage"]]
+    assert [s["attrs"]["id"] for s in sections] == [c["anchor"] for c in report["coverage"]]
+    links = {a["attrs"]["href"] for a in dom.find_all("a", within=dom.one("table", id="coverage-table"))}
+    assert links == {"#" + c["anchor"] for c in report["coverage"]}
+    for section, entry in zip(sections, report["coverage"], strict=True):
+        assert entry["license"] in text(section)
+    # The sections of what the admin acts on are there, with their counts.
+    assert text(dom.one("h2", id="failed-title")) == "Newest backup failed ({0})".format(report["totals"]["backup_failed"])
+    assert text(dom.one("h2", id="awaiting-title")).startswith("Awaiting their first backup")
+    assert dom.one("section", id="ransomware") and dom.one("svg", within=dom.one(id="trend-chart"))
+
 
 @pytest.mark.bluexp_emulator(seed=42, fleet_size=24)
 def test_inventory_hosts_all_clear(bluexp_emulator, run_playbook, tmp_path: Path):
@@ -241,3 +257,40 @@ def test_inventory_hosts_all_clear(bluexp_emulator, run_playbook, tmp_path: Path
     assert [g["attrs"]["data-we"] for g in dom.find_all("g", cls="bar-group")] == [fine[0]["name"]]
     assert sum(int(b["attrs"]["data-count"]) for b in dom.find_all("rect", cls="hist-bar")) == fine[0]["volumes"]
     assert_totals(dom, report)
+
+
+@pytest.mark.bluexp_emulator(seed=42, fleet_size=6)
+def test_history_of_three_runs_draws_the_trend(bluexp_emulator, run_playbook, tmp_path: Path):
+    """Each run appends a line to history.jsonl; the third run's page draws the three runs."""
+    chromium()
+    out = tmp_path / "out"
+    reports = [run_report(bluexp_emulator, run_playbook, out) for _ in range(3)]
+    lines = (out / "history.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [r["snapshot"] for r in reports]
+    assert reports[-1]["history"] == [r["snapshot"] for r in reports]
+
+    dom, png = render(out / "report.html", tmp_path)
+    assert_rendered(dom)
+    assert_screenshot(png)
+    assert text(dom.one("title", id="trend-svg-title")) == "Coverage and RPO misses over time"
+    points = dom.find_all("g", cls="trend-point")
+    assert [p["attrs"]["data-generated-at"] for p in points] == [r["generated_at"] for r in reports]
+    assert [int(p["attrs"]["data-rpo-missed"]) for p in points] == [r["totals"]["rpo_missed"] for r in reports]
+    assert len(dom.find_all("polyline", cls="trend-coverage")) == len(dom.find_all("polyline", cls="trend-rpo")) == 1
+
+
+@pytest.mark.bluexp_emulator(seed=42, fleet_size=6)
+def test_run_by_collection_name_writes_to_the_current_directory(bluexp_emulator, run_playbook, collections_path,
+                                                                tmp_path: Path):
+    """ansible-playbook bluexp.cloud_backup.protection_report writes where it runs, not into the collection."""
+    state = bluexp_emulator.state()
+    work = tmp_path / "work"
+    work.mkdir()
+    run = run_playbook("bluexp.cloud_backup.protection_report", cwd=work,
+                       env={"BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url,
+                            "BLUEXP_REFRESH_TOKEN": state["credentials"]["refresh_token"]})
+    assert run.rc == 0, run.output[-4000:]
+    assert (work / "protection-report" / "report.html").is_file()
+    assert (work / "protection-report" / "history.jsonl").is_file()
+    # The summary names the files it wrote: under the directory the play ran from, nowhere else.
+    assert str(work.resolve() / "protection-report" / "report.html") in run.stdout

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -57,8 +58,11 @@ def by_label(histogram: list[dict[str, Any]]) -> dict[str, int]:
 def test_coverage_counts_and_percent_per_working_environment():
     result = report([we("a", [volume("v1"), volume("v2"), volume("v3", protected=False)])])
     assert result["coverage"] == [{
-        "name": "a", "id": "we-a", "provider": "AWS", "backup_enabled": True,
+        "name": "a", "id": "we-a", "anchor": "we-we-a", "provider": "AWS", "backup_enabled": True,
         "protected": 2, "unprotected": 1, "total": 3, "percent": 66.7, "rpo_missed": 0, "not_protectable": 0,
+        "awaiting_first_backup": 0, "backup_failed": 0, "backup_failed_listed": 0, "ransomware": {},
+        "datalock": {"NONE": 2}, "datalock_protected": 0, "archiving": 0, "archive_storage_class": None,
+        "license": "not read",
     }]
     assert result["totals"]["volumes"] == 3
     assert result["totals"]["protected"] == 2
@@ -111,7 +115,8 @@ def test_working_environment_without_backup():
     assert by_label(result["histogram"]) == dict.fromkeys(by_label(result["histogram"]), 0)
     # Unused policies of a working environment without backup are not judged, and no policy is "missing".
     assert result["drift"] == []
-    assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 2, "license": 0}
+    assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 2, "license": 0, "failed": 0,
+                                  "ransomware": 0}
 
 
 def test_empty_fleet():
@@ -203,7 +208,9 @@ def test_row_fields():
     row = report([we("w", [volume("v", age_hours=1.5, status="PAUSED")])])["volumes"][0]
     assert row == {"we": "w", "we_id": "we-w", "volume": "v", "volume_id": "fs-v", "svm": "svm1", "protected": True,
                    "backup_status": "PAUSED", "policy": "Daily-30", "newest_backup": iso_utc(NOW - 1.5 * 3600, unit="s"),
-                   "age_hours": 1.5, "rpo_met": True}
+                   "age_hours": 1.5, "rpo_met": True, "awaiting_first_backup": False, "protected_at": None,
+                   "last_backup_failed": False, "last_failure": None, "object_lock": "NONE", "archive_after_days": None,
+                   "ransomware_scan_status": None, "last_ransomware_scan": None, "ransomware_detected_snapshots": 0}
 
 
 @pytest.mark.parametrize("now", [NOW, int(NOW), str(NOW), "2027-01-15T08:00:00Z", "2027-01-15T08:00:00",
@@ -359,7 +366,8 @@ def test_license_summary():
         lic("trial-later", "free_trial", True, days_left=15),
         lic("ended", "free_trial", False, days_left=0, free_trial_end="2027-01-01T00:00:00Z"),
         lic("unlicensed", "none", False),
-        lic("onprem", "unknown", None, reason="set provider"),
+        lic("onprem", "unknown", None,
+            reason="backup is not activated and the working environment runs on no cloud: set provider"),
     ]
     result = report([], licenses={"licenses": entries, "invalid": ["ended", "unlicensed"]}, trial_warning_days=14)
     licenses = result["licenses"]
@@ -369,7 +377,10 @@ def test_license_summary():
         {"we": "unlicensed", "we_id": "we-unlicensed", "type": "none", "reason": "not licensed"},
     ]
     assert [(t["we"], t["days_left"]) for t in licenses["trials_ending"]] == [("trial-sooner", 3), ("trial-soon", 14)]
-    assert licenses["unknown"] == [{"we": "onprem", "we_id": "we-onprem", "reason": "set provider"}]
+    # Said in plain words, not in the module's option names.
+    assert licenses["unknown"] == [{"we": "onprem", "we_id": "we-onprem", "reason": (
+        "provider unknown: backup is not active and it runs on premises, so there is no cloud license to ask "
+        "about until backup is activated")}]
     totals = result["totals"]
     assert (totals["license_valid"], totals["license_invalid"], totals["trials_ending"], totals["license_unknown"]) == (5, 2, 2, 1)
     assert result["problems"]["license"] == 4
@@ -389,7 +400,8 @@ def test_all_clear():
     fleet = [we("a", [volume("v1", age_hours=2), volume("v2", age_hours=20)])]
     result = report(fleet, licenses=[lic("a", "byol", True)], standard=STANDARD, rpo_hours=24)
     assert result["status"] == "ok"
-    assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 0, "license": 0}
+    assert result["problems"] == {"rpo": 0, "drift": 0, "unprotected": 0, "license": 0, "failed": 0,
+                                  "ransomware": 0}
     assert result["rpo_hours"] == 24.0
     assert result["trial_warning_days"] == 14
     assert result["generated_at"] == iso_utc(NOW, unit="s")
@@ -402,3 +414,166 @@ def test_the_filter_is_registered_and_wraps_errors():
         filters["protection_report"]([], rpo_hours=0)
     with pytest.raises(AnsibleFilterError, match="registered result or a list"):
         filters["protection_report"]("not a fleet")
+
+
+# ---------------------------------------------------------------------------------------------
+# Awaiting the first backup, failed backups, ransomware verdicts, DataLock and archive
+
+
+def job(we_id: str, volumes: dict[str, str] | None, status: str = "COMPLETED", hours_ago: float = 0.5,
+        job_type: str = "backup-volumes", error: str = "") -> dict[str, Any]:
+    """A job as job_info returns it; `volumes` maps volume IDs to their per-volume result."""
+    record: dict[str, Any] = {"id": "job-{0}-{1}".format(we_id, hours_ago), "working_environment_id": we_id,
+                              "type": job_type, "status": status, "error": error,
+                              "time": int(NOW * 1000 - hours_ago * HOUR_MS)}
+    if volumes is not None:
+        record["data"] = {"multi_volume_backup": {"volume": [
+            {"id": vid, "status": result, "error": error if result == "FAILED" else ""}
+            for vid, result in volumes.items()]}}
+    return record
+
+
+def test_volume_protected_within_one_rpo_awaits_its_first_backup():
+    fleet = [we("a", [volume("new", age_hours=None), volume("old", age_hours=None), volume("done", age_hours=2)])]
+    jobs = {"jobs": [job("we-a", {"fs-new": "SUCCESS"}, hours_ago=0.1),
+                     job("we-a", {"fs-old": "SUCCESS"}, hours_ago=30)]}
+    result = report(fleet, jobs=jobs, rpo_hours=24)
+    rows = {row["volume"]: row for row in result["volumes"]}
+    assert rows["new"]["awaiting_first_backup"] is True and rows["new"]["rpo_met"] is None
+    assert rows["new"]["protected_at"] == iso_utc(NOW - 360, unit="s")
+    # Protected longer than one RPO ago and still without a backup: a miss.
+    assert rows["old"]["awaiting_first_backup"] is False and rows["old"]["rpo_met"] is False
+    assert result["totals"]["awaiting_first_backup"] == 1
+    assert result["totals"]["rpo_missed"] == 1 and result["totals"]["no_backup"] == 1
+    assert [r["volume"] for r in result["rpo_missed"]] == ["old"]
+    assert [r["volume"] for r in result["awaiting_first_backup"]] == ["new"]
+    assert result["coverage"][0]["awaiting_first_backup"] == 1 and result["coverage"][0]["rpo_missed"] == 1
+
+
+def test_awaiting_boundary_and_unknown_protection_time():
+    fleet = [we("a", [volume("edge", age_hours=None)]), we("b", [volume("unknown", age_hours=None)])]
+    result = report(fleet, jobs=[job("we-a", {"fs-edge": "SUCCESS"}, hours_ago=24)], rpo_hours=24)
+    rows = {row["volume"]: row for row in result["volumes"]}
+    # Exactly one RPO after protection the first backup is still not late, as a backup that old still meets it.
+    assert rows["edge"]["awaiting_first_backup"] is True
+    # No job says when it was protected: it is judged as before, a miss.
+    assert rows["unknown"]["rpo_met"] is False and rows["unknown"]["protected_at"] is None
+
+
+def test_activation_job_without_volumes_counts_for_every_volume_of_its_environment():
+    fleet = [we("a", [volume("v1", age_hours=None), volume("v2", age_hours=None)]), we("b", [volume("v3", age_hours=None)])]
+    jobs = [job("we-a", None, job_type="backup-working-environment", hours_ago=1),
+            # A failed activation protects nothing; a job of another kind says nothing of protection.
+            job("we-b", None, job_type="backup-working-environment", status="FAILED", hours_ago=1),
+            job("we-b", None, job_type="restore-volume", hours_ago=1)]
+    result = report(fleet, jobs=jobs)
+    assert {r["volume"]: r["awaiting_first_backup"] for r in result["volumes"]} == {"v1": True, "v2": True, "v3": False}
+
+
+def test_the_emulators_clock_decides_awaiting_then_missing():
+    """The same volume, judged at the moment it is protected and again one RPO and a minute later."""
+    fleet = [we("a", [volume("v", age_hours=None)])]
+    jobs = [job("we-a", {"fs-v": "SUCCESS"}, hours_ago=0)]
+    assert report(fleet, jobs=jobs, rpo_hours=6)["totals"]["awaiting_first_backup"] == 1
+    later = report(fleet, jobs=jobs, rpo_hours=6, now=NOW + 6 * 3600 + 60)
+    assert later["totals"]["awaiting_first_backup"] == 0 and later["totals"]["rpo_missed"] == 1
+
+
+def test_newest_backup_failed():
+    fleet = [we("a", [volume("failed", age_hours=5), volume("recovered", age_hours=1), volume("fine", age_hours=1)])]
+    jobs = {"results": [{"jobs": [
+        job("we-a", {"fs-failed": "FAILED", "fs-fine": "SUCCESS"}, status="FAILED", hours_ago=2,
+            job_type="adhoc-backup", error="SnapMirror transfer failed"),
+        # Failed before its newest backup: that backup succeeded since.
+        job("we-a", {"fs-recovered": "FAILED"}, status="FAILED", hours_ago=3, error="timeout"),
+    ]}]}
+    result = report(fleet, jobs=jobs)
+    rows = {row["volume"]: row for row in result["volumes"]}
+    assert rows["failed"]["last_backup_failed"] is True
+    assert rows["failed"]["last_failure"] == {"time": iso_utc(NOW - 7200, unit="s"),
+                                              "error": "SnapMirror transfer failed", "job_id": "job-we-a-2"}
+    assert rows["recovered"]["last_backup_failed"] is False and rows["fine"]["last_backup_failed"] is False
+    assert [r["volume"] for r in result["backup_failed"]] == ["failed"]
+    assert result["totals"]["backup_failed"] == 1 and result["problems"]["failed"] == 1
+    assert result["status"] == "attention"
+
+
+def test_failed_count_of_bluexp_counts_when_the_jobs_no_longer_show_them():
+    fleet = [dict(we("a", [volume("v1"), volume("v2")]), backup={"enabled": True, "failed_backup_volume_count": "2"})]
+    result = report(fleet)
+    assert result["coverage"][0]["backup_failed"] == 2 and result["coverage"][0]["backup_failed_listed"] == 0
+    assert result["totals"]["backup_failed"] == 2
+
+
+def test_ransomware_verdicts_datalock_and_archive():
+    infected = volume("infected", object_lock="GOVERNANCE")
+    infected["backup"].update(ransomware_scan_status="RANSOMWARE_DETECTED", last_ransomware_scan=int(NOW * 1000),
+                              ransomware_detected_snapshots=[{"snapshot_id": "s1"}])
+    clean = volume("clean", object_lock="GOVERNANCE", policy={"name": "Arch", "rule": DAILY_30["rule"],
+                                                              "archive_after_days": "30"})
+    clean["backup"].update(ransomware_scan_status="PROTECTED")
+    plain = volume("plain")
+    result = report([we("a", [infected, clean, plain])])
+    rows = {row["volume"]: row for row in result["volumes"]}
+    assert rows["infected"]["ransomware_scan_status"] == "RANSOMWARE_DETECTED"
+    assert rows["infected"]["ransomware_detected_snapshots"] == 1
+    assert rows["infected"]["last_ransomware_scan"] == iso_utc(NOW, unit="s")
+    assert rows["plain"]["ransomware_scan_status"] is None  # never scanned: no verdict
+    assert rows["clean"]["archive_after_days"] == 30 and rows["plain"]["archive_after_days"] is None
+    cover = result["coverage"][0]
+    assert cover["ransomware"] == {"PROTECTED": 1, "RANSOMWARE_DETECTED": 1}
+    assert cover["datalock"] == {"GOVERNANCE": 2, "NONE": 1} and cover["datalock_protected"] == 2
+    assert cover["archiving"] == 1
+    assert [r["volume"] for r in result["ransomware"]] == ["infected"]
+    assert result["totals"]["ransomware_detected"] == 1 and result["totals"]["ransomware_scanned"] == 2
+    assert result["problems"]["ransomware"] == 1
+
+
+def test_license_state_per_working_environment():
+    fleet = [we("a", [volume("v")]), we("b", [volume("v")]), we("c", [volume("v")])]
+    licenses = [lic("a", "free_trial", True, days_left=9),
+                lic("b", "unknown", None, reason="backup is not activated and the working environment runs on no "
+                                                 "cloud: set provider")]
+    states = {c["name"]: c["license"] for c in report(fleet, licenses=licenses)["coverage"]}
+    assert states["a"] == "valid, free trial, 9 days left"
+    assert states["b"].startswith("not checked: provider unknown")
+    assert states["c"] == "not read"
+
+
+def test_every_working_environment_has_its_own_anchor():
+    fleet = [dict(we("a", []), id="VsaWorkingEnvironment-1<x>"), we("b", [])]
+    anchors = [c["anchor"] for c in report(fleet)["coverage"]]
+    assert anchors == ["we-VsaWorkingEnvironment-1-x", "we-we-b"]
+
+
+# ---------------------------------------------------------------------------------------------
+# History
+
+
+def test_history_appends_this_runs_snapshot_to_the_earlier_ones():
+    earlier = "\n".join([
+        json.dumps({"generated_at": "2027-01-02T00:00:00Z", "protected": 1, "volumes": 2, "rpo_missed": 1}),
+        "not json, a torn line",
+        json.dumps({"generated_at": "2027-01-01T00:00:00Z", "protected": 0, "volumes": 2, "rpo_missed": 0}),
+        "",
+    ])
+    fleet = [we("a", [volume("v1", age_hours=30), volume("v2", age_hours=None)])]
+    result = report(fleet, history=earlier, jobs=[job("we-a", {"fs-v2": "SUCCESS"}, hours_ago=1)])
+    snapshot = result["snapshot"]
+    assert snapshot == {"generated_at": iso_utc(NOW, unit="s"), "protected": 2, "volumes": 2,
+                        "percent_protected": 100.0, "rpo_missed": 1, "awaiting_first_backup": 1, "backup_failed": 0,
+                        "unprotected": 0, "ransomware_detected": 0,
+                        "working_environments": {"a": {"protected": 2, "total": 2, "rpo_missed": 1,
+                                                       "awaiting_first_backup": 1, "backup_failed": 0}}}
+    assert [h["generated_at"] for h in result["history"]] == ["2027-01-01T00:00:00Z", "2027-01-02T00:00:00Z",
+                                                              snapshot["generated_at"]]
+    assert result["history"][-1] == snapshot
+    # The snapshot is one line of JSON, as the role appends it.
+    assert "\n" not in json.dumps(snapshot)
+
+
+def test_history_is_limited_and_optional():
+    earlier = [{"generated_at": "2027-01-0{0}T00:00:00Z".format(day), "protected": day} for day in range(1, 6)]
+    result = report([], history=earlier, history_limit=3)
+    assert [h.get("protected") for h in result["history"]] == [4, 5, 0]
+    assert report([])["history"] == [report([])["snapshot"]]
