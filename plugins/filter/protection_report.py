@@ -562,7 +562,7 @@ class JobHistory:
         status = job.get("status")
         for entry in volumes:
             key = (we_id, entry.get("id"))
-            outcome = entry.get("status") or {COMPLETED: "SUCCESS", FAILED: FAILED}.get(status)
+            outcome = entry.get("status") or {COMPLETED: "SUCCESS", FAILED: FAILED}.get(str(status))
             if outcome == "SUCCESS":
                 self._protected[key] = max(self._protected.get(key, 0.0), time_ms)
             elif outcome == FAILED and (key not in self._failed or self._failed[key]["time_ms"] < time_ms):
@@ -814,7 +814,8 @@ def license_state(entry: Mapping[str, Any] | None) -> str:
         return "not read"
     if entry.get("valid") is None:
         return "not checked: " + plain_reason(entry.get("reason"))
-    kind = {"free_trial": "free trial", "byol": "BYOL", "paygo": "pay as you go"}.get(entry.get("type"), entry.get("type"))
+    kind = {"free_trial": "free trial", "byol": "BYOL", "paygo": "pay as you go"}.get(str(entry.get("type")),
+                                                                                       entry.get("type"))
     if not entry["valid"]:
         return "not valid" + (" ({0})".format(kind) if kind else "")
     days_left = entry.get("days_left")

@@ -116,7 +116,7 @@ def earlier(client: Any, source: Origin, target_we_id: str, target_volume: str,
     related = [j for j in restore_jobs(client)
                if same_restore(j, source, target_we_id, target_volume, paths, target_path=target_path,
                                target_svm=target_svm)]
-    related.sort(key=lambda j: j.get("time") if isinstance(j.get("time"), (int, float)) else 0)
+    related.sort(key=_started)
     return ([j for j in related if j.get("status") == "COMPLETED"],
             [j for j in related if j.get("status") in RUNNING])
 
@@ -185,3 +185,9 @@ def target_block(we: dict[str, Any], svm: str, volume_name: str, path: str | Non
 
 def start(client: Any, body: dict[str, Any]) -> Any:
     return client.cbs("POST", "v3", "restore", body={"restore": body})
+
+
+def _started(job: dict[str, Any]) -> float:
+    """A job's creation time for sorting; a job without one sorts first."""
+    time = job.get("time")
+    return float(time) if isinstance(time, (int, float)) else 0.0
