@@ -223,7 +223,7 @@ class BlueXPClient:
                     raise WriteNotResentError(
                         "{0} {1} may have reached the server ({2}); it was not sent again so that the "
                         "work is not done twice. Check bluexp.cloud_backup.job_info for a job started "
-                        "by it before running the task again.".format(method, _path(url), failure.msg),
+                        "by it.".format(method, _path(url), failure.msg),
                         method=method, path=_path(url)) from None
                 if budget.wait_before_next():
                     continue
@@ -287,7 +287,7 @@ def _error_for(method: str, url: str, response: HttpResponse) -> ApiError:
     if method != "GET" and response.status >= 500 and response.status not in WRITE_SAFE_STATUS:
         job_id = error.details.get("body", {}).get("job-id") if isinstance(error.details.get("body"), dict) else None
         _append_hint(error, "The request may have been carried out; it was not sent again. Check "
-                     "bluexp.cloud_backup.job_info before running the task again.")
+                     "bluexp.cloud_backup.job_info for a job it started.")
         if job_id:
             error.details["job_id"] = job_id
     return error
