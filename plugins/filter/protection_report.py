@@ -814,8 +814,8 @@ def license_state(entry: Mapping[str, Any] | None) -> str:
         return "not read"
     if entry.get("valid") is None:
         return "not checked: " + plain_reason(entry.get("reason"))
-    kind = {"free_trial": "free trial", "byol": "BYOL", "paygo": "pay as you go"}.get(str(entry.get("type")),
-                                                                                       entry.get("type"))
+    kinds = {"free_trial": "free trial", "byol": "BYOL", "paygo": "pay as you go"}
+    kind = kinds.get(str(entry.get("type")), entry.get("type"))
     if not entry["valid"]:
         return "not valid" + (" ({0})".format(kind) if kind else "")
     days_left = entry.get("days_left")

@@ -199,6 +199,9 @@ class Resource:
         self.jobs: list[dict[str, Any]] = []
         self.warnings: list[str] = []
         self.waited = True
+        # Set by the engine: a precondition that an earlier task of a play would make true (a policy
+        # created just before) is a warning in check mode, where that task changed nothing.
+        self.check_mode = False
 
     # -- what a resource declares -------------------------------------------------------
     def validate(self) -> None:
@@ -277,7 +280,7 @@ class Engine:
 
     def __init__(self, resource: Resource, check_mode: bool) -> None:
         self.resource = resource
-        self.check_mode = check_mode
+        self.check_mode = resource.check_mode = check_mode
         self.changed = False
         self.before: Any = None
         self.after: Any = None

@@ -205,6 +205,11 @@ already_restored:
       may be older than the newest one when the backup was chosen implicitly.
   returned: when an earlier restore into the target was found completed
   type: dict
+  sample:
+    backup: Daily_20261127_2100
+    backup_id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    time: "2026-11-28T03:12:40Z"
+    job_id: 7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d
   contains:
     backup:
       description: Name of the backup restored from (its ID when it is no longer listed).

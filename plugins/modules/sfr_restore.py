@@ -130,6 +130,13 @@ files:
         - Without O(overwrite), when a file of that name already exists there it is kept and BlueXP writes
           the restored copy beside it under a new name, which the restore job does not report.
       type: dict
+      sample:
+        working_environment_id: VsaWorkingEnvironment-99hPYEgk
+        working_environment_name: prod-east-1
+        svm: svm_prod
+        volume: vol_finance
+        path: /restored/budget.xlsx
+        renamed_if_taken: true
       contains:
         working_environment_id:
           description: ID of the target working environment.
@@ -183,6 +190,11 @@ already_restored:
       backup, which may be older than the newest one when the backup was chosen implicitly.
   returned: when an earlier restore of the files was found completed
   type: dict
+  sample:
+    backup: Daily_20261127_2100
+    backup_id: 1f0e3c5a-2b4d-4e6f-8a9b-0c1d2e3f4a5b
+    time: "2026-11-28T03:12:40Z"
+    job_id: 2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d
   contains:
     backup:
       description: Name of the backup restored from (its ID when it is no longer listed).

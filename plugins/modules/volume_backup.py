@@ -295,7 +295,10 @@ class VolumeBackups(Resource):
                                  for after in desired):
             return
         names = [p.get("name") for p in policies.list_policies(self.client, self.we_id)]
-        if policy not in names:
+        if policy not in names and self.check_mode:
+            self.warnings.append("policy: working environment {0} has no backup policy {1!r} yet; a real run fails "
+                                 "unless an earlier task creates it.".format(self.we_id, policy))
+        elif policy not in names:
             raise ConfigurationError("policy: working environment {0} has no backup policy {1!r} (policies: {2}); "
                                      "nothing was changed. Create it with bluexp.cloud_backup.backup_policy.".format(
                                          self.we_id, policy, ", ".join(sorted(n or "" for n in names)) or "none"),

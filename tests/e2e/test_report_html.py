@@ -264,7 +264,7 @@ def test_history_of_three_runs_draws_the_trend(bluexp_emulator, run_playbook, tm
     """Each run appends a line to history.jsonl; the third run's page draws the three runs."""
     chromium()
     out = tmp_path / "out"
-    reports = [run_report(bluexp_emulator, run_playbook, out) for _ in range(3)]
+    reports = [run_report(bluexp_emulator, run_playbook, out) for _run in range(3)]
     lines = (out / "history.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [r["snapshot"] for r in reports]
     assert reports[-1]["history"] == [r["snapshot"] for r in reports]

@@ -117,6 +117,7 @@ SCENARIOS: dict[str, Callable[[Any], tuple[str, dict[str, Any]]]] = {
         working_environment_id=protected(e)[0]["id"], state="absent", delete_backups=True, _ansible_check_mode=True)),
     "backup_activation to StorageGRID": lambda e: ("backup_activation", dict(
         working_environment_id=e.working_environment(provider="ONPREM")["id"], provider="SGWS", bucket="backups",
+        ip_space="Default",
         sgws=dict(storage_server=grid(e) + ":10443", access_key="ak", secret_password="sk"),
         _ansible_check_mode=True)),
     "backup_policy": lambda e: ("backup_policy", dict(
