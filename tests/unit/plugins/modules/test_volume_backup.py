@@ -207,7 +207,7 @@ def test_in_check_mode_a_policy_that_does_not_exist_yet_is_a_warning(emulator, f
     warnings = []
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning, *a, **kw: warnings.append(warning))
     result = emulator.run_ok("volume_backup", **args(fleet, ["vol_a"], policy="no-such-policy",
-                                                      _ansible_check_mode=True))
+                                                     _ansible_check_mode=True))
     assert result["changed"] is True
     assert any("'no-such-policy'" in warning for warning in warnings)
     assert emulator.writes() == []
