@@ -10,60 +10,108 @@ class ModuleDocFragment:
     # Connection and credential options shared by every module (plugins/module_utils/_argspec.py).
     DOCUMENTATION = r"""
 options:
+  token:
+    description:
+      - A ready access token of the NetApp Console (formerly BlueXP).
+      - Obtain it once per play with the P(bluexp.cloud_backup.access_token#lookup) lookup so that a
+        play over many working environments exchanges its credential only once.
+      - A token cannot be renewed; when it expires the module fails with HTTP 401.
+      - If not set, the value of the E(BLUEXP_TOKEN) environment variable is used (see the notes for the order).
+    type: str
   refresh_token:
     description:
-      - A BlueXP user refresh token, exchanged at O(auth_url) for an access token (grant C(refresh_token)).
+      - A user refresh token of the SaaS Console, exchanged at O(auth_url) for an access token
+        (grant C(refresh_token)).
       - Generate one at U(https://services.cloud.netapp.com/refresh-token).
-      - Used when neither O(token) nor O(client_id)/O(client_secret) is given.
       - If not set, the value of the E(BLUEXP_REFRESH_TOKEN) environment variable is used.
     type: str
   client_id:
     description:
-      - The client ID of a BlueXP service account, exchanged together with O(client_secret) for an
-        access token (grant C(client_credentials)).
-      - Takes precedence over O(refresh_token).
+      - The client ID of a service account, used with O(client_secret) or O(private_key)
+        (grant C(client_credentials)).
       - If not set, the value of the E(BLUEXP_CLIENT_ID) environment variable is used.
     type: str
   client_secret:
     description:
-      - The client secret of the service account named by O(client_id).
+      - The client secret of the service account named by O(client_id), on the SaaS Console or a Console
+        local deployment.
       - If not set, the value of the E(BLUEXP_CLIENT_SECRET) environment variable is used.
     type: str
-  token:
+  private_key:
     description:
-      - A ready BlueXP access token. Takes precedence over every other credential.
-      - Obtain it once per play with the P(bluexp.cloud_backup.access_token#lookup) lookup so that a
-        play over many working environments exchanges its credential only once.
-      - A token cannot be renewed; when it expires the module fails with HTTP 401.
-      - If not set, the value of the E(BLUEXP_TOKEN) environment variable is used.
+      - The RSA private key of a service account that uses private key JWT authentication (SaaS Console
+        only), as PEM text or as the path of a PEM file (PKCS#8 or PKCS#1).
+      - Each token exchange sends a new client assertion signed with this key, valid for five minutes from
+        the clock of the host the module runs on, with a unique C(jti). The key never leaves that host.
+      - Needs the Python library C(cryptography).
+      - If not set, the value of the E(BLUEXP_PRIVATE_KEY) (PEM text or path) or E(BLUEXP_PRIVATE_KEY_FILE)
+        (path) environment variable is used; setting both fails.
+    type: str
+  private_key_passphrase:
+    description:
+      - The passphrase of an encrypted O(private_key).
+      - If not set, the value of the E(BLUEXP_PRIVATE_KEY_PASSPHRASE) environment variable is used.
+    type: str
+  key_id:
+    description:
+      - The key ID the Console shows for the registered public key, sent as the assertion's C(kid) header.
+      - Only with O(private_key).
+      - If not set, the value of the E(BLUEXP_KEY_ID) environment variable is used.
+    type: str
+  audience:
+    description:
+      - The audience of the service account's tokens, as the Console shows it when the service account is
+        registered. Only with O(client_secret) or O(private_key).
+      - Defaults to V(https://api.cloud.netapp.com) on the SaaS Console; a local deployment sends none.
+      - If not set, the value of the E(BLUEXP_AUDIENCE) environment variable is used.
+    type: str
+  username:
+    description:
+      - A user of a Console local deployment (O(console_url)), logging in with O(password)
+        (grant C(password)). The SaaS Console has no password login; use O(refresh_token) there.
+      - If not set, the value of the E(BLUEXP_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - The password of O(username) on the Console local deployment.
+      - If not set, the value of the E(BLUEXP_PASSWORD) environment variable is used.
     type: str
   account_id:
     description:
-      - The BlueXP account ID, for example C(account-DpTFcxN3).
+      - The Console account ID, for example C(account-DpTFcxN3).
       - When not set, the accounts visible to the credential are listed and the only one is used;
         the module fails listing them when there are several.
       - If not set, the value of the E(BLUEXP_ACCOUNT_ID) environment variable is used.
     type: str
   connector_id:
     description:
-      - The ID of the BlueXP Connector that serves the working environments, sent as the
-        C(x-agent-id) header. The C(clients) suffix is appended when missing.
-      - When not set, the connectors of the account are listed and the only one is used; the module
+      - The ID of the Console agent (formerly the BlueXP Connector) that serves the working environments,
+        sent as the C(x-agent-id) header. The C(clients) suffix is appended when missing.
+      - When not set, the agents of the account are listed and the only one is used; the module
         fails listing them when there are several.
-      - If not set, the value of the E(BLUEXP_CONNECTOR_ID) environment variable is used.
+      - If not set, the value of the E(BLUEXP_CONNECTOR_ID) or E(BLUEXP_AGENT_ID) environment variable is used.
+    type: str
+    aliases: [agent_id]
+  console_url:
+    description:
+      - The address of a NetApp Console local deployment, for example V(https://console.example.com).
+        Its host serves both the API and the token service (C({console_url}/oauth/token)), so this sets
+        O(api_url) and O(auth_url); giving them too fails.
+      - A local deployment takes O(username) with O(password), O(client_id) with O(client_secret), or O(token).
+      - Its certificate often comes from a private CA; see O(ca_path).
+      - If not set, the value of the E(BLUEXP_CONSOLE_URL) environment variable is used.
     type: str
   api_url:
     description:
-      - Base URL of the BlueXP API.
+      - Base URL of the SaaS Console API. V(https://api.bluexp.netapp.com) when not set.
       - If not set, the value of the E(BLUEXP_API_URL) environment variable is used.
     type: str
-    default: https://api.bluexp.netapp.com
   auth_url:
     description:
       - Base URL of the token service; the token is requested from C({auth_url}/oauth/token).
+        V(https://netapp-cloud-account.auth0.com) when not set.
       - If not set, the value of the E(BLUEXP_AUTH_URL) environment variable is used.
     type: str
-    default: https://netapp-cloud-account.auth0.com
   validate_certs:
     description:
       - Whether to verify the TLS certificates of O(api_url) and O(auth_url).
@@ -90,6 +138,10 @@ options:
     type: bool
     default: false
 notes:
+  - "Credentials: give one of O(token); O(refresh_token); O(client_id) with O(client_secret); O(client_id) with
+    O(private_key); O(username) with O(password). The task's options (C(module_defaults) included) come first; only
+    when they hold no credential are the E(BLUEXP_*) environment variables read. Two credentials in the same
+    place (two options, or two variables) fail the task naming both."
   - Credentials are never returned, logged or written to disk by this collection.
   - Numeric options take whole numbers only, given as numbers or as text (V(30) or V("30")). A fraction, an
     exponent such as V(1e3), an infinity or a boolean fails the task naming the option, before any request,
@@ -99,6 +151,7 @@ notes:
     is never sent a second time when it may have reached the server.
 requirements:
   - requests >= 2.28
+  - cryptography >= 3.4 (for private_key only)
 """
 
     # Options of modules that start or follow asynchronous jobs.
@@ -163,35 +216,71 @@ options:
 options:
   refresh_token:
     description:
-      - A BlueXP user refresh token, exchanged at O(auth_url) for an access token.
-      - Keep it in the environment, not in a file.
+      - A user refresh token of the SaaS Console (formerly BlueXP), exchanged at O(auth_url) for an access token.
+      - When no credential option is set, the E(BLUEXP_REFRESH_TOKEN) environment variable is read, as for the
+        modules (see the notes). Keep it in the environment, not in a file.
     type: str
-    env:
-      - name: BLUEXP_REFRESH_TOKEN
   client_id:
     description:
-      - Client ID of a BlueXP service account. Takes precedence over O(refresh_token).
+      - Client ID of a service account, used with O(client_secret) or O(private_key).
+      - When not set, the E(BLUEXP_CLIENT_ID) environment variable is read.
     type: str
-    env:
-      - name: BLUEXP_CLIENT_ID
   client_secret:
     description:
       - Client secret of the service account named by O(client_id).
+      - When no credential option is set, the E(BLUEXP_CLIENT_SECRET) environment variable is read.
+    type: str
+  private_key:
+    description:
+      - RSA private key of a service account with private key JWT authentication (SaaS Console only), as PEM
+        text or the path of a PEM file. Needs the Python library C(cryptography) on the controller.
+      - When no credential option is set, the E(BLUEXP_PRIVATE_KEY) or E(BLUEXP_PRIVATE_KEY_FILE) environment
+        variable is read.
+    type: str
+  private_key_passphrase:
+    description:
+      - Passphrase of an encrypted O(private_key).
+      - When not set, the E(BLUEXP_PRIVATE_KEY_PASSPHRASE) environment variable is read.
+    type: str
+  key_id:
+    description:
+      - Key ID of the registered public key, sent as the assertion's C(kid) header. Only with O(private_key).
+      - When not set, the E(BLUEXP_KEY_ID) environment variable is read.
+    type: str
+  audience:
+    description:
+      - Audience of the service account's tokens, as the Console shows it; V(https://api.cloud.netapp.com)
+        on the SaaS Console when not set.
+      - When not set, the E(BLUEXP_AUDIENCE) environment variable is read.
+    type: str
+  username:
+    description:
+      - A user of a Console local deployment (O(console_url)), logging in with O(password).
+      - When not set, the E(BLUEXP_USERNAME) environment variable is read.
+    type: str
+  password:
+    description:
+      - Password of O(username) on the Console local deployment.
+      - When no credential option is set, the E(BLUEXP_PASSWORD) environment variable is read.
+    type: str
+  console_url:
+    description:
+      - Address of a NetApp Console local deployment, whose host serves the API and the token service; sets
+        O(api_url) and O(auth_url), and giving them too fails.
     type: str
     env:
-      - name: BLUEXP_CLIENT_SECRET
+      - name: BLUEXP_CONSOLE_URL
   api_url:
     description:
-      - Base URL of the BlueXP API.
+      - Base URL of the SaaS Console API. V(https://api.bluexp.netapp.com) when not set.
     type: str
-    default: https://api.bluexp.netapp.com
     env:
       - name: BLUEXP_API_URL
   auth_url:
     description:
       - Base URL of the token service; the token is requested from C({auth_url}/oauth/token).
+        V(https://netapp-cloud-account.auth0.com) when not set.
     type: str
-    default: https://netapp-cloud-account.auth0.com
     env:
       - name: BLUEXP_AUTH_URL
   validate_certs:
@@ -214,6 +303,10 @@ options:
     default: 60
     env:
       - name: BLUEXP_TIMEOUT
+notes:
+  - "Credentials: one of O(refresh_token); O(client_id) with O(client_secret); O(client_id) with O(private_key);
+    O(username) with O(password) (a local deployment). The plugin's options come first; only when they hold no
+    credential are the E(BLUEXP_*) environment variables read. Two credentials in the same place fail naming both."
 """
 
     # Attributes every module shares.

@@ -100,10 +100,9 @@ options:
     type: str
   token:
     description:
-      - A ready BlueXP access token. Takes precedence over every other credential; it cannot be renewed.
+      - A ready access token of the Console; it cannot be renewed.
+      - When no credential option is set, the E(BLUEXP_TOKEN) environment variable is read.
     type: str
-    env:
-      - name: BLUEXP_TOKEN
   account_id:
     description:
       - One BlueXP account to read, for example C(account-DpTFcxN3), as O(accounts=[account_id]).
@@ -113,11 +112,13 @@ options:
       - name: BLUEXP_ACCOUNT_ID
   connector_id:
     description:
-      - One Connector to read, as O(connectors=[connector_id]).
+      - One Console agent (Connector) to read, as O(connectors=[connector_id]).
       - Ignored when O(connectors) is set.
     type: str
+    aliases: [agent_id]
     env:
       - name: BLUEXP_CONNECTOR_ID
+      - name: BLUEXP_AGENT_ID
 notes:
   - Credentials and access tokens are never logged, set as host variables or written to the inventory cache,
     which holds only the API answers.
@@ -205,8 +206,9 @@ from ansible_collections.bluexp.cloud_backup.plugins.plugin_utils._secrets impor
 NAME = "bluexp.cloud_backup.working_environments"
 SOURCE_NAMES = ("bluexp.yml", "bluexp.yaml")
 SOURCE_SUFFIXES = (".bluexp.yml", ".bluexp.yaml")
-CONNECTION_OPTIONS = ("refresh_token", "client_id", "client_secret", "token",
-                      "api_url", "auth_url", "validate_certs", "ca_path", "timeout")
+CONNECTION_OPTIONS = ("token", "refresh_token", "client_id", "client_secret", "private_key", "private_key_passphrase",
+                      "key_id", "audience", "username", "password", "console_url", "api_url", "auth_url",
+                      "validate_certs", "ca_path", "timeout")
 # What a cached entry holds; an entry of another shape is ignored and the API read again.
 CACHE_FORMAT = 2
 ACCOUNT_PREFIX = "account-"
@@ -325,7 +327,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _cache_key(self, path):
         # Other accounts, Connectors or another API behind the same source file must not be served from this entry.
-        scope = "|".join([str(self.get_option("api_url") or ""), ",".join(self._wanted_accounts()),
+        scope = "|".join([str(self.get_option("console_url") or self.get_option("api_url") or ""),
+                          ",".join(self._wanted_accounts()),
                           ",".join(self._wanted_connectors())])
         return "{0}_{1}".format(self.get_cache_key(path), hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8])
 

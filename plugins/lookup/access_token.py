@@ -10,8 +10,10 @@ name: access_token
 short_description: Exchange a BlueXP credential for an access token once per play
 version_added: 0.1.0
 description:
-  - Exchanges a BlueXP refresh token, or a service account's client ID and secret, for an access token
-    on the controller, and returns it.
+  - Exchanges a NetApp Console (formerly BlueXP) credential for an access token on the controller, and returns
+    it. Every credential kind of the modules is taken - a refresh token, a service account with a client
+    secret or a private key, a user of a Console local deployment - with the same options and
+    E(BLUEXP_*) variables.
   - Store the result once with M(ansible.builtin.set_fact) and C(no_log=true), and pass it to the modules
     as their O(bluexp.cloud_backup.working_environment_info#module:token) option through
     C(module_defaults). Every task then uses the same token, instead of every task exchanging the credential
@@ -76,11 +78,9 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError("The access_token lookup needs the Python library requests on the "
                                      "controller's Python ({0}).".format(sys.executable))
         params = {name: self.get_option(name) for name in (
-            "refresh_token", "client_id", "client_secret", "auth_url", "api_url",
+            "refresh_token", "client_id", "client_secret", "private_key", "private_key_passphrase", "key_id",
+            "audience", "username", "password", "console_url", "auth_url", "api_url",
             "validate_certs", "ca_path", "timeout")}
-        if not (params["refresh_token"] or params["client_id"] or params["client_secret"]):
-            raise AnsibleLookupError("access_token: set refresh_token, or client_id and client_secret "
-                                     "(or BLUEXP_REFRESH_TOKEN, or BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET).")
         try:
             client = BlueXPClient(params)
             try:

@@ -23,10 +23,7 @@ import platform
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._auth import (
-    TokenProvider,
-    credential_from_params,
-)
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._auth import TokenProvider
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._discovery import Discovery
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
     ApiError,
@@ -37,6 +34,7 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import
     name_options,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._ids import segment_problem
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._login import choose_credential, endpoints
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
     ConnectionFailure,
     HttpResponse,
@@ -66,12 +64,6 @@ def user_agent() -> str:
 
 def validate_connection_params(params: Mapping[str, Any]) -> None:
     """Reject bad connection options before anything is sent, naming the option."""
-    for option in ("api_url", "auth_url"):
-        value = params.get(option) or ""
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigurationError("{0} must be an http:// or https:// URL with a host name, got {1!r}."
-                                     .format(option, value), option=option)
     timeout = params.get("timeout")
     if timeout is not None and timeout <= 0:
         raise ConfigurationError("timeout must be a positive number of seconds, got {0}.".format(timeout),
@@ -103,13 +95,15 @@ class BlueXPClient:
     def __init__(self, params: Mapping[str, Any], transport: Any = None,
                  retry: RetryPolicy | None = None) -> None:
         validate_connection_params(params)
-        self.api_url = params["api_url"].rstrip("/")
+        where = endpoints(params)
+        self.api_url = where.api_url
         self.timeout = params.get("timeout") or 60
         self.bypass_cache = bool(params.get("bypass_cache"))
         self.transport = transport or HttpTransport(validate_certs=params.get("validate_certs", True),
                                                     ca_path=params.get("ca_path"), user_agent=user_agent())
         self.retry = retry or RetryPolicy()
-        self.tokens = TokenProvider(credential_from_params(params), params["auth_url"], self._post_token)
+        # The credential is read (a private key loaded and checked) before any request is sent.
+        self.tokens = TokenProvider(choose_credential(params, where.deployment), where.auth_url, self._post_token)
         self.discovery = Discovery(self.api_url, self._get_platform_json,
                                    params.get("account_id"), params.get("connector_id"))
 

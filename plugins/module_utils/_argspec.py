@@ -13,10 +13,9 @@ from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._login import SECRET_OPTIONS
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._transform import as_int
 
-DEFAULT_API_URL = "https://api.bluexp.netapp.com"
-DEFAULT_AUTH_URL = "https://netapp-cloud-account.auth0.com"
 DEFAULT_TIMEOUT = 60
 DEFAULT_WAIT_TIMEOUT = 1800
 
@@ -70,21 +69,31 @@ def _env(*names: str) -> tuple:
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
-    """Connection and credential options, each with a BLUEXP_* environment fallback."""
-    return dict(
-        refresh_token=dict(type="str", no_log=True, fallback=_env("BLUEXP_REFRESH_TOKEN")),
-        client_id=dict(type="str", fallback=_env("BLUEXP_CLIENT_ID")),
-        client_secret=dict(type="str", no_log=True, fallback=_env("BLUEXP_CLIENT_SECRET")),
-        token=dict(type="str", no_log=True, fallback=_env("BLUEXP_TOKEN")),
+    """Connection and credential options.
+
+    The credential options have no environment fallback here: _login.py reads the BLUEXP_*
+    variables itself, only when the task gives no credential, so that a credential in the task
+    always wins over one in the environment. api_url and auth_url have no default here either,
+    so that giving them together with console_url can be refused (_login.endpoints).
+    """
+    spec: dict[str, dict[str, Any]] = {
+        name: dict(type="str", no_log=name in SECRET_OPTIONS) for name in (
+            "token", "refresh_token", "client_id", "client_secret", "private_key", "private_key_passphrase",
+            "key_id", "audience", "username", "password")
+    }
+    spec.update(
         account_id=dict(type="str", fallback=_env("BLUEXP_ACCOUNT_ID")),
-        connector_id=dict(type="str", fallback=_env("BLUEXP_CONNECTOR_ID")),
-        api_url=dict(type="str", default=DEFAULT_API_URL, fallback=_env("BLUEXP_API_URL")),
-        auth_url=dict(type="str", default=DEFAULT_AUTH_URL, fallback=_env("BLUEXP_AUTH_URL")),
+        # The Connector is now called the Console agent; the API's header says agent too.
+        connector_id=dict(type="str", aliases=["agent_id"], fallback=_env("BLUEXP_CONNECTOR_ID", "BLUEXP_AGENT_ID")),
+        console_url=dict(type="str", fallback=_env("BLUEXP_CONSOLE_URL")),
+        api_url=dict(type="str", fallback=_env("BLUEXP_API_URL")),
+        auth_url=dict(type="str", fallback=_env("BLUEXP_AUTH_URL")),
         validate_certs=dict(type="bool", default=True, fallback=_env("BLUEXP_VALIDATE_CERTS")),
         ca_path=dict(type="path", fallback=_env("BLUEXP_CA_PATH")),
         timeout=dict(type=SECONDS, default=DEFAULT_TIMEOUT, fallback=_env("BLUEXP_TIMEOUT")),
         bypass_cache=dict(type="bool", default=False, fallback=_env("BLUEXP_BYPASS_CACHE")),
     )
+    return spec
 
 
 def wait_argument_spec(wait_default: bool = True) -> dict[str, dict[str, Any]]:

@@ -5,12 +5,11 @@
 
 # PRIVATE to this collection: no compatibility promise for other collections.
 
-"""BlueXP credentials and the access token they are exchanged for.
+"""The credential kinds of the NetApp Console (formerly BlueXP) and the access token they give.
 
-Three ways in, most specific first: a ready access token, a service account
-(client credentials grant) or a user refresh token (refresh_token grant with
-NetApp's fixed public client id). The token lives in memory for one module run
-only; it is never logged, returned or written anywhere.
+Each kind knows the body of its token request and what to tell the user when the token service
+refuses it; which kind a task uses is decided in _login.py. The token lives in memory for one
+module run only; it is never logged, returned or written anywhere.
 """
 
 from __future__ import annotations
@@ -19,15 +18,12 @@ import json
 import threading
 from typing import Any, Callable, Mapping
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
-    ApiError,
-    AuthError,
-    ConfigurationError,
-)
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._assertion import ASSERTION_TYPE, AssertionSigner
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ApiError, AuthError
 
 # NetApp's documented public client id for the refresh-token grant; the same for every customer.
 REFRESH_TOKEN_CLIENT_ID = "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"
-# Audience of BlueXP API tokens for service accounts.
+# Audience of Console API tokens for service accounts (the SaaS Console shows it at registration).
 API_AUDIENCE = "https://api.cloud.netapp.com"
 
 # send(method, url, body) -> (status, headers, raw body); the client adds retries.
@@ -39,22 +35,27 @@ class Credential:
 
     kind = "abstract"
     renewable = True
+    # What to check when the token service refuses the credential.
+    check = "the credential"
 
-    def token_request(self) -> dict[str, Any] | None:
+    def token_request(self, token_url: str) -> dict[str, Any] | None:
         raise NotImplementedError
 
     def static_token(self) -> str | None:
         return None
 
+    def refusal_hint(self, error: str | None, description: str) -> str:
+        return "Check {0} and auth_url.".format(self.check)
+
 
 class StaticToken(Credential):
-    kind = "token"
+    kind = "access token"
     renewable = False
 
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def token_request(self) -> None:
+    def token_request(self, token_url: str) -> None:
         return None
 
     def static_token(self) -> str:
@@ -65,27 +66,66 @@ class StaticToken(Credential):
 
 
 class ServiceAccount(Credential):
-    kind = "service account"
+    """A service account with a client secret; the local deployment sends no audience."""
 
-    def __init__(self, client_id: str, client_secret: str) -> None:
+    kind = "service account"
+    check = "client_id and client_secret"
+
+    def __init__(self, client_id: str, client_secret: str, audience: str | None = API_AUDIENCE) -> None:
         self._client_id = client_id
         self._client_secret = client_secret
+        self._audience = audience
 
-    def token_request(self) -> dict[str, Any]:
-        return {"grant_type": "client_credentials", "client_id": self._client_id,
-                "client_secret": self._client_secret, "audience": API_AUDIENCE}
+    def token_request(self, token_url: str) -> dict[str, Any]:
+        body = {"grant_type": "client_credentials", "client_id": self._client_id,
+                "client_secret": self._client_secret}
+        if self._audience:
+            body["audience"] = self._audience
+        return body
 
     def __repr__(self) -> str:
         return "ServiceAccount(client_id={0!r}, client_secret=<hidden>)".format(self._client_id)
 
 
+class PrivateKeyServiceAccount(Credential):
+    """A service account registered with a public key: each exchange signs a new client assertion."""
+
+    kind = "private key service account"
+    check = "client_id, private_key and key_id (the key registered for the service account)"
+
+    def __init__(self, client_id: str, signer: AssertionSigner, audience: str = API_AUDIENCE) -> None:
+        self._client_id = client_id
+        self._signer = signer
+        self._audience = audience
+
+    def token_request(self, token_url: str) -> dict[str, Any]:
+        # The assertion is addressed to the token service itself: its base URL (Auth0's tenant URL).
+        tenant = token_url[:-len("oauth/token")] if token_url.endswith("/oauth/token") else token_url
+        return {"grant_type": "client_credentials", "client_id": self._client_id, "audience": self._audience,
+                "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": self._signer.assertion(self._client_id, tenant)}
+
+    def refusal_hint(self, error: str | None, description: str) -> str:
+        text = description.lower()
+        if "expired" in text or "not yet valid" in text or "iat" in text or "nbf" in text:
+            return ("The assertion is signed with the controller's clock and valid for a few minutes: "
+                    "check that the clock of the host running the task is right.")
+        if "service not found" in text or "audience" in text:
+            return "Check audience: the value the Console shows for the service account."
+        return "Check {0}, and auth_url.".format(self.check)
+
+    def __repr__(self) -> str:
+        return "PrivateKeyServiceAccount(client_id={0!r}, private_key=<hidden>)".format(self._client_id)
+
+
 class RefreshToken(Credential):
     kind = "refresh token"
+    check = "refresh_token (generate a new one if it was revoked)"
 
     def __init__(self, refresh_token: str) -> None:
         self._refresh_token = refresh_token
 
-    def token_request(self) -> dict[str, Any]:
+    def token_request(self, token_url: str) -> dict[str, Any]:
         return {"grant_type": "refresh_token", "refresh_token": self._refresh_token,
                 "client_id": REFRESH_TOKEN_CLIENT_ID}
 
@@ -93,29 +133,24 @@ class RefreshToken(Credential):
         return "RefreshToken(<hidden>)"
 
 
-def credential_from_params(params: Mapping[str, Any]) -> Credential:
-    """Pick the credential from module options (environment fallbacks already applied).
+class LocalUser(Credential):
+    """A user of a Console local deployment, logging in at the Console host (password grant)."""
 
-    Precedence lets a play pass one `token` through module_defaults while the
-    refresh token that produced it stays in the environment.
-    """
-    if params.get("token"):
-        return StaticToken(params["token"])
-    client_id, client_secret = params.get("client_id"), params.get("client_secret")
-    if client_id or client_secret:
-        if not client_id:
-            raise ConfigurationError("client_secret is set but client_id is missing: a service account "
-                                     "needs both (or set BLUEXP_CLIENT_ID).")
-        if not client_secret:
-            raise ConfigurationError("client_id is set but client_secret is missing: a service account "
-                                     "needs both (or set BLUEXP_CLIENT_SECRET).")
-        return ServiceAccount(client_id, client_secret)
-    if params.get("refresh_token"):
-        return RefreshToken(params["refresh_token"])
-    raise ConfigurationError(
-        "No BlueXP credential: set one of token, client_id with client_secret, or refresh_token "
-        "(or the BLUEXP_TOKEN, BLUEXP_CLIENT_ID/BLUEXP_CLIENT_SECRET or BLUEXP_REFRESH_TOKEN "
-        "environment variables).")
+    kind = "local user"
+    check = "username and password (a user of the Console local deployment)"
+
+    def __init__(self, username: str, password: str) -> None:
+        self._username = username
+        self._password = password
+
+    def token_request(self, token_url: str) -> dict[str, Any]:
+        return {"grant_type": "password", "username": self._username, "password": self._password}
+
+    def refusal_hint(self, error: str | None, description: str) -> str:
+        return "Check {0} and console_url.".format(self.check)
+
+    def __repr__(self) -> str:
+        return "LocalUser(username={0!r}, password=<hidden>)".format(self._username)
 
 
 class TokenProvider:
@@ -154,7 +189,7 @@ class TokenProvider:
         return True
 
     def _exchange(self) -> str:
-        body = self.credential.token_request()
+        body = self.credential.token_request(self._token_url)
         self.exchanges += 1
         try:
             status, raw = self._post(self._token_url, body)
@@ -174,10 +209,12 @@ class TokenProvider:
         if isinstance(body, dict):
             message = body.get("error_description") or body.get("message")
             error = body.get("error") if isinstance(body.get("error"), str) else None
-        hint = " Check the {0} credential and auth_url.".format(self.credential.kind)
+        message = message if isinstance(message, str) and message else "token request refused"
+        hint = self.credential.refusal_hint(error, message)
         # The body may echo what was sent; only the parsed message and code are kept.
         return AuthError(status, "POST", self._token_url,
-                         server_message=(message or "token request refused") + hint, error=error)
+                         server_message="{0} ({1} refused). {2}".format(message, self.credential.kind, hint),
+                         error=error)
 
 
 def _json_or_none(raw: Any) -> Any:

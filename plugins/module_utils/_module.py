@@ -16,6 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import module_argument_spec
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._ids import check_id_options
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._login import environment_secrets
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -27,6 +28,9 @@ def create_module(own_spec: dict[str, dict[str, Any]], with_wait: bool = False, 
     kwargs.setdefault("supports_check_mode", True)
     spec = module_argument_spec(own_spec, with_wait, wait_default)
     module = AnsibleModule(argument_spec=spec, **kwargs)
+    # Credentials in BLUEXP_* variables are read by _login.py, not through the argument spec:
+    # mask them in everything the module returns, as its no_log options are.
+    module.no_log_values.update(environment_secrets())
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:

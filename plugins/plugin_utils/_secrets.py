@@ -20,19 +20,17 @@ from typing import Any, Iterable, Mapping
 
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import connection_argument_spec
-
-# refresh_token, client_secret and token: the options every module hides.
-SECRET_OPTIONS = tuple(name for name, spec in connection_argument_spec().items() if spec.get("no_log"))
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._login import SECRET_OPTIONS, environment_secrets
 
 
 def secret_values(options: Mapping[str, Any], extra: Iterable[Any] = ()) -> list[str]:
-    """The values of the secret options that are set, plus `extra` (an access token in hand), longest first.
+    """The values of the secret options that are set, of the BLUEXP_* variables that hold secrets, plus `extra`
+    (an access token in hand), longest first.
 
     Longest first, so that a secret that holds another is masked whole: ansible-core 2.16's
     remove_values replaces them in the order given (later versions sort them the same way).
     """
-    values = [options.get(name) for name in SECRET_OPTIONS] + list(extra)
+    values = [options.get(name) for name in SECRET_OPTIONS] + environment_secrets() + list(extra)
     return sorted((str(value) for value in values if value), key=len, reverse=True)
 
 

@@ -74,10 +74,19 @@ def test_refresh_token_is_exchanged(lookup, token_endpoint):
     assert "Authorization" not in request.headers
 
 
-def test_service_account_is_exchanged_and_wins_over_refresh_token(lookup, token_endpoint):
+def test_two_credentials_fail_naming_both_before_any_request(lookup, token_endpoint):
+    with pytest.raises(AnsibleLookupError) as info:
+        lookup.run([], variables={}, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, refresh_token=REFRESH_TOKEN)
+    assert "refresh_token and client_secret are set: two credentials at once" in str(info.value)
+    assert_secret_free(str(info.value))
+    assert len(token_endpoint.calls) == 0
+
+
+def test_service_account_in_the_options_wins_over_a_refresh_token_in_the_environment(
+        lookup, token_endpoint, monkeypatch):
+    monkeypatch.setenv("BLUEXP_REFRESH_TOKEN", REFRESH_TOKEN)
     token_endpoint.add(responses.POST, TOKEN_URL, json={"access_token": ISSUED_TOKEN})
-    result = lookup.run([], variables={}, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                        refresh_token=REFRESH_TOKEN, auth_url=AUTH_URL + "/")
+    result = lookup.run([], variables={}, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, auth_url=AUTH_URL + "/")
     assert result == [ISSUED_TOKEN]
     assert sent_body(token_endpoint) == {"grant_type": "client_credentials", "client_id": CLIENT_ID,
                                          "client_secret": CLIENT_SECRET, "audience": "https://api.cloud.netapp.com"}
@@ -108,10 +117,10 @@ def test_tls_options_are_applied(lookup, token_endpoint):
 @pytest.mark.parametrize("credential, status, body, expected", [
     ({"refresh_token": REFRESH_TOKEN}, 403,
      {"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."},
-     ["HTTP 403", "invalid_grant", "Unknown or invalid refresh token.", "refresh token credential"]),
+     ["HTTP 403", "invalid_grant", "Unknown or invalid refresh token.", "refresh token refused", "Check refresh_token"]),
     ({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, 401,
      {"error": "access_denied", "error_description": "Unauthorized"},
-     ["HTTP 401", "access_denied", "Unauthorized", "service account credential"]),
+     ["HTTP 401", "access_denied", "Unauthorized", "service account refused", "Check client_id and client_secret"]),
 ], ids=["403 invalid_grant", "401 access_denied"])
 def test_refused_credential_raises_with_the_server_message_but_not_the_secret(
         lookup, token_endpoint, credential, status, body, expected):
@@ -156,7 +165,7 @@ def test_no_credential_names_the_options(lookup, token_endpoint):
 def test_half_a_service_account_names_the_missing_option(lookup, token_endpoint):
     with pytest.raises(AnsibleLookupError) as info:
         lookup.run([], variables={}, client_id=CLIENT_ID, auth_url=AUTH_URL)
-    assert "client_secret is missing" in str(info.value)
+    assert "client_id is set but neither client_secret nor private_key is" in str(info.value)
     assert len(token_endpoint.calls) == 0
 
 
@@ -193,19 +202,24 @@ def test_missing_requests_is_reported(lookup, monkeypatch):
 
 @pytest.mark.parametrize("way", ["refresh_token", "service_account", "both"])
 @pytest.mark.parametrize("status", [403, 500])
-def test_a_token_service_echoing_the_credential_is_masked(emulator, lookup, way, status):
-    """Whatever the token service puts in its error, the lookup's error holds no secret it was given."""
+def test_a_token_service_echoing_the_credential_is_masked(emulator, lookup, way, status, monkeypatch):
+    """Whatever the token service puts in its error, the lookup's error holds no secret it was given,
+    as an option or in the environment ("both": a service account, and a refresh token in the environment)."""
     creds = emulator.state()["credentials"]
     given = {"auth_url": emulated.AUTH_URL, "api_url": emulated.API_URL}
-    if way in ("refresh_token", "both"):
+    if way == "refresh_token":
         given["refresh_token"] = creds["refresh_token"]
     if way in ("service_account", "both"):
         given.update(client_id=creds["client_id"], client_secret=creds["client_secret"])
+    if way == "both":
+        monkeypatch.setenv("BLUEXP_REFRESH_TOKEN", creds["refresh_token"])
+        given["refresh_token"] = creds["refresh_token"]  # checked below, not passed
+    passed = {name: value for name, value in given.items() if not (way == "both" and name == "refresh_token")}
     emulator.add_fault(method="POST", path="/oauth/token$", status=status,
                        message="bad request refresh_token={0} client_secret={1}".format(
                            creds["refresh_token"], creds["client_secret"]))
     with pytest.raises(AnsibleLookupError) as info:
-        lookup.run([], variables={}, **given)
+        lookup.run([], variables={}, **passed)
     message = str(info.value)
     assert "HTTP {0}".format(status) in message and "bad request refresh_token=" in message
     for option in ("refresh_token", "client_secret"):

@@ -389,9 +389,9 @@ def test_success_with_non_json_body_is_an_api_error(make_client, fake):
 # --- connection options are checked before anything is sent ----------------------------------
 
 @pytest.mark.parametrize("overrides, option", [
-    (dict(api_url=""), "api_url"),
-    (dict(api_url=None), "api_url"),
     (dict(api_url="api.bluexp.netapp.com"), "api_url"),
+    (dict(console_url="console.example.test", api_url=None, auth_url=None), "console_url"),
+    (dict(console_url="https://console.example.test"), "console_url"),
     (dict(api_url="ftp://api.example.test"), "api_url"),
     (dict(api_url="https://"), "api_url"),
     (dict(api_url="https:///path-only"), "api_url"),

@@ -12,14 +12,14 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.bluexp.cloud_backup.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._argspec import (
-    DEFAULT_API_URL,
-    DEFAULT_AUTH_URL,
     INT,
     SECONDS,
     connection_argument_spec,
     module_argument_spec,
     wait_argument_spec,
 )
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._login import CREDENTIAL_ENV
+from ansible_collections.bluexp.cloud_backup.plugins.module_utils._module import create_module
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     CLIENT_SECRET,
     REFRESH_TOKEN,
@@ -29,7 +29,7 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     run_module,
 )
 
-SECRET_OPTIONS = ("refresh_token", "client_secret", "token")
+SECRET_OPTIONS = ("refresh_token", "client_secret", "token", "private_key", "private_key_passphrase", "password")
 
 
 def fragment_options(text):
@@ -45,14 +45,21 @@ def test_secret_options_are_no_log():
 
 
 def test_every_connection_option_has_its_bluexp_environment_fallback():
+    """Except the credentials: _login.py reads their variables only when the task gives no credential."""
     for name, option in connection_argument_spec().items():
-        assert option["fallback"] == (env_fallback, ["BLUEXP_" + name.upper()]), name
+        if name in CREDENTIAL_ENV:
+            assert "fallback" not in option, name
+        elif name == "connector_id":
+            assert option["fallback"] == (env_fallback, ["BLUEXP_CONNECTOR_ID", "BLUEXP_AGENT_ID"])
+            assert option["aliases"] == ["agent_id"]
+        else:
+            assert option["fallback"] == (env_fallback, ["BLUEXP_" + name.upper()]), name
 
 
 def test_defaults():
     spec = connection_argument_spec()
-    assert spec["api_url"]["default"] == DEFAULT_API_URL == "https://api.bluexp.netapp.com"
-    assert spec["auth_url"]["default"] == DEFAULT_AUTH_URL == "https://netapp-cloud-account.auth0.com"
+    # No default, so that api_url or auth_url given with console_url can be refused (_login.endpoints).
+    assert "default" not in spec["api_url"] and "default" not in spec["auth_url"]
     assert spec["validate_certs"]["default"] is True
     assert spec["bypass_cache"]["default"] is False
     assert spec["timeout"]["default"] == 60
@@ -69,8 +76,9 @@ def test_doc_fragment_matches_the_argument_spec(fragment, spec):
         doc = documented[name]
         assert doc["type"] == option["type"], name
         assert doc.get("default") == option.get("default"), name
-        if "fallback" in option:
-            env = option["fallback"][1][0]
+        assert doc.get("aliases") == option.get("aliases"), name
+        names = option["fallback"][1] if "fallback" in option else CREDENTIAL_ENV.get(name, ())
+        for env in names:
             assert "E({0})".format(env) in " ".join(doc["description"]), name
 
 
@@ -91,8 +99,8 @@ def test_module_argument_spec_composition():
 
 def test_specs_are_fresh_copies():
     first = connection_argument_spec()
-    first["api_url"]["default"] = "changed"
-    assert connection_argument_spec()["api_url"]["default"] == DEFAULT_API_URL
+    first["timeout"]["default"] = 1
+    assert connection_argument_spec()["timeout"]["default"] == 60
 
 
 def test_environment_fallbacks_reach_the_module(monkeypatch):
@@ -105,7 +113,8 @@ def test_environment_fallbacks_reach_the_module(monkeypatch):
     with patch_module_args({"connector_id": "from-args"}):
         module = AnsibleModule(argument_spec=module_argument_spec({}))
     params = module.params
-    assert params["refresh_token"] == REFRESH_TOKEN
+    # A credential variable is read by the client, after the task's own credential options.
+    assert params["refresh_token"] is None
     assert params["account_id"] == "account-env"
     assert params["connector_id"] == "from-args"
     assert params["api_url"] == "http://127.0.0.1:8080"
@@ -124,10 +133,21 @@ def test_task_arguments_win_over_the_environment(monkeypatch):
 
 def test_secret_values_are_registered_for_masking(monkeypatch):
     monkeypatch.setenv("BLUEXP_CLIENT_SECRET", CLIENT_SECRET)
-    with patch_module_args({"token": STATIC_TOKEN, "refresh_token": REFRESH_TOKEN, "client_id": "sa-id"}):
-        module = AnsibleModule(argument_spec=module_argument_spec({}))
-    for secret in (STATIC_TOKEN, REFRESH_TOKEN, CLIENT_SECRET):
+    monkeypatch.setenv("BLUEXP_PASSWORD", "pw-SECRET-env")
+    monkeypatch.setenv("BLUEXP_PRIVATE_KEY_PASSPHRASE", "pp-SECRET-env")
+    with patch_module_args({"token": STATIC_TOKEN, "refresh_token": REFRESH_TOKEN, "client_id": "sa-id",
+                            "private_key": "/keys/sa.pem"}):
+        module = create_module({})
+    for secret in (STATIC_TOKEN, REFRESH_TOKEN, CLIENT_SECRET, "pw-SECRET-env", "pp-SECRET-env", "/keys/sa.pem"):
         assert secret in module.no_log_values
+
+
+def test_agent_id_is_the_connector_id(monkeypatch):
+    with patch_module_args({"agent_id": "agent-1"}):
+        assert AnsibleModule(argument_spec=module_argument_spec({})).params["connector_id"] == "agent-1"
+    monkeypatch.setenv("BLUEXP_AGENT_ID", "agent-env")
+    with patch_module_args({}):
+        assert AnsibleModule(argument_spec=module_argument_spec({})).params["connector_id"] == "agent-env"
 
 
 # --- whole numbers ----------------------------------------------------------------------------------

@@ -16,12 +16,10 @@ from ansible_collections.bluexp.cloud_backup.plugins.module_utils._auth import (
     ServiceAccount,
     StaticToken,
     TokenProvider,
-    credential_from_params,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import (
     ApiError,
     AuthError,
-    ConfigurationError,
 )
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._http import ConnectionFailure
 from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
@@ -37,15 +35,6 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     reply,
     token_reply,
 )
-
-NO_CREDENTIAL = dict(token=None, client_id=None, client_secret=None, refresh_token=None)
-
-
-def creds(**values):
-    params = dict(NO_CREDENTIAL)
-    params.update(values)
-    return params
-
 
 class RecordingPost:
     """The `post(url, body) -> (status, raw)` callable TokenProvider is given."""
@@ -66,62 +55,17 @@ def ok(token=ISSUED_TOKEN):
     return 200, json.dumps({"access_token": token, "expires_in": 86400}).encode()
 
 
-# --- which credential is used -------------------------------------------------------------
-
-@pytest.mark.parametrize("params, kind", [
-    (creds(token=STATIC_TOKEN, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, refresh_token=REFRESH_TOKEN),
-     StaticToken),
-    (creds(token=STATIC_TOKEN, refresh_token=REFRESH_TOKEN), StaticToken),
-    (creds(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, refresh_token=REFRESH_TOKEN), ServiceAccount),
-    (creds(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), ServiceAccount),
-    (creds(refresh_token=REFRESH_TOKEN), RefreshToken),
-    # An empty string (an unset variable rendered by a template) is no credential.
-    (creds(token="", refresh_token=REFRESH_TOKEN), RefreshToken),
-    (creds(token="", client_id=CLIENT_ID, client_secret=CLIENT_SECRET), ServiceAccount),
-], ids=["all: token wins", "token over refresh", "service account over refresh", "service account",
-        "refresh token", "empty token ignored", "empty token, service account"])
-def test_credential_precedence(params, kind):
-    assert credential_from_params(params).__class__ is kind
-
-
-@pytest.mark.parametrize("params, missing, present, env", [
-    (creds(client_id=CLIENT_ID), "client_secret", "client_id", "BLUEXP_CLIENT_SECRET"),
-    (creds(client_secret=CLIENT_SECRET), "client_id", "client_secret", "BLUEXP_CLIENT_ID"),
-    # Half a service account is an error even when a refresh token could be used instead:
-    # silently falling back would act with another identity than the one configured.
-    (creds(client_id=CLIENT_ID, refresh_token=REFRESH_TOKEN), "client_secret", "client_id", "BLUEXP_CLIENT_SECRET"),
-])
-def test_half_a_service_account_names_the_missing_option(params, missing, present, env):
-    with pytest.raises(ConfigurationError) as info:
-        credential_from_params(params)
-    msg = info.value.msg
-    assert "{0} is missing".format(missing) in msg
-    assert "{0} is set".format(present) in msg
-    assert env in msg
-    assert_no_secret(msg)
-
-
-@pytest.mark.parametrize("params", [creds(), creds(token="", refresh_token="", client_id="", client_secret=""), {}])
-def test_no_credential_names_every_option_and_env_var(params):
-    with pytest.raises(ConfigurationError) as info:
-        credential_from_params(params)
-    msg = info.value.msg
-    for name in ("token", "client_id", "client_secret", "refresh_token", "BLUEXP_TOKEN", "BLUEXP_CLIENT_ID",
-                 "BLUEXP_CLIENT_SECRET", "BLUEXP_REFRESH_TOKEN"):
-        assert name in msg
-
-
 # --- request bodies of the grants ------------------------------------------------------------
 
 def test_service_account_uses_client_credentials_grant_with_audience():
-    body = ServiceAccount(CLIENT_ID, CLIENT_SECRET).token_request()
+    body = ServiceAccount(CLIENT_ID, CLIENT_SECRET).token_request(TOKEN_URL)
     assert body == {"grant_type": "client_credentials", "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET, "audience": "https://api.cloud.netapp.com"}
     assert API_AUDIENCE == "https://api.cloud.netapp.com"
 
 
 def test_refresh_token_uses_netapp_fixed_public_client_id():
-    body = RefreshToken(REFRESH_TOKEN).token_request()
+    body = RefreshToken(REFRESH_TOKEN).token_request(TOKEN_URL)
     assert body == {"grant_type": "refresh_token", "refresh_token": REFRESH_TOKEN,
                     "client_id": "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"}
     assert REFRESH_TOKEN_CLIENT_ID == "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"
@@ -140,7 +84,7 @@ def test_static_token_needs_no_exchange():
 def test_token_endpoint_is_auth_url_oauth_token(auth_url):
     post = RecordingPost(ok())
     TokenProvider(RefreshToken(REFRESH_TOKEN), auth_url, post).token()
-    assert post.calls == [(TOKEN_URL, RefreshToken(REFRESH_TOKEN).token_request())]
+    assert post.calls == [(TOKEN_URL, RefreshToken(REFRESH_TOKEN).token_request(TOKEN_URL))]
 
 
 @pytest.mark.parametrize("credential", [RefreshToken(REFRESH_TOKEN), ServiceAccount(CLIENT_ID, CLIENT_SECRET)],
@@ -165,7 +109,7 @@ def test_client_exchanges_once_for_many_requests(make_client, fake, params):
         client.cbs("GET", "v1", "job")
     assert len(fake.token_calls) == 1
     sent_body = fake.token_calls[0].body
-    assert sent_body == client.tokens.credential.token_request()
+    assert sent_body == client.tokens.credential.token_request(TOKEN_URL)
     assert fake.token_calls[0].headers["Content-Type"] == "application/json"
     assert {c.headers["Authorization"] for c in fake.sent("GET")} == {"Bearer at-1"}
 

@@ -26,7 +26,8 @@ ECHO_TEST = "def test_a_token_service_echoing_the_credential_is_masked("
 
 def test_the_secret_options_are_those_every_module_hides():
     hidden = {name for name, spec in connection_argument_spec().items() if spec.get("no_log")}
-    assert set(SECRET_OPTIONS) == hidden == {"refresh_token", "client_secret", "token"}
+    assert set(SECRET_OPTIONS) == hidden == {"refresh_token", "client_secret", "token", "private_key",
+                                             "private_key_passphrase", "password"}
 
 
 def test_every_secret_is_masked_wherever_it_appears():
@@ -81,3 +82,10 @@ def test_every_credential_plugin_masks_its_errors_and_is_tested_with_an_echoing_
     tests = [p for p in (ROOT / "tests" / "unit" / "plugins" / kind).glob("test_*.py")
              if "." + name in p.read_text(encoding="utf-8") and ECHO_TEST in p.read_text(encoding="utf-8")]
     assert tests, "no test of plugins/{0}/{1}.py with a token service that echoes the credential".format(kind, name)
+
+
+def test_secrets_in_the_environment_are_masked_too(monkeypatch):
+    # The plugins read credential variables through the client, not through their options.
+    monkeypatch.setenv("BLUEXP_PASSWORD", "pw-SECRET")
+    monkeypatch.setenv("BLUEXP_CLIENT_ID", "public-id")
+    assert mask_secrets("refused pw-SECRET for public-id", {}) == "refused ******** for public-id"
