@@ -9,7 +9,6 @@ Only the generated pair has a private key the emulator knows (and shows in its s
 """
 from __future__ import annotations
 
-import functools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -55,19 +54,29 @@ def load_public_key(pem: str) -> Any:
     return key
 
 
-@functools.cache
-def _generated_pair() -> tuple[str, Any]:
-    """One RSA 2048 pair per process: generating one per emulator would slow every test down."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+_generation_lock = threading.Lock()
+_generated: tuple[str, Any] | None = None
 
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode("ascii")
-    return pem, private.public_key()
+
+def _generated_pair() -> tuple[str, Any]:
+    """One RSA 2048 pair per process (PKCS#8 PEM, public key): generating one per emulator
+    would slow every test down, and all emulators of a process may share it."""
+    global _generated  # noqa: PLW0603 - the process-wide pair
+    with _generation_lock:
+        if _generated is None:
+            from cryptography.hazmat.primitives import serialization
+            from cryptography.hazmat.primitives.asymmetric import rsa
+
+            private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()).decode("ascii")
+            _generated = (pem, private.public_key())
+        return _generated
 
 
 class KeyRegistry:
+    """The key in force: registered through the control API, else given at start-up, else generated."""
+
     def __init__(self, startup_pem: str | None, key_id: str) -> None:
         self._lock = threading.Lock()
         self._startup: RegisteredKey | None = None
@@ -93,13 +102,15 @@ class KeyRegistry:
     def current(self) -> RegisteredKey | None:
         """The key in force; None when it would have to be generated and cryptography is missing."""
         with self._lock:
-            if self._registered or self._startup:
-                return self._registered or self._startup
+            chosen = self._registered or self._startup
+        if chosen:
+            return chosen
         if not crypto_available():
             return None
         pem, public_key = _generated_pair()
         return RegisteredKey(self._key_id, public_key, pem)
 
-    def generated_private_pem(self) -> str | None:
-        """The generated private key if one was generated (a secret, whichever key is in force)."""
-        return _generated_pair()[0] if _generated_pair.cache_info().currsize else None
+    @staticmethod
+    def generated_private_pem() -> str | None:
+        """The generated private key, if generated yet (a secret, whichever key is in force)."""
+        return _generated[0] if _generated else None

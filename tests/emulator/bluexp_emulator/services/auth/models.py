@@ -156,11 +156,10 @@ class AuthBackend:
         return self._service_token(client_id)
 
     def _assertion_grant(self, form: Mapping[str, Any], token_urls: Sequence[str]) -> dict[str, Any]:
-        if form.get("client_secret") is not None:
-            raise OAuthError(400, "invalid_request",
-                             "Send either client_secret or client_assertion, not both")
         if self.deployment == LOCAL:
             raise OAuthError(400, "invalid_request", "private key JWT is not supported in a local deployment")
+        if form.get("client_secret") not in (None, ""):
+            raise OAuthError(400, "invalid_request", "Send either client_secret or client_assertion, not both")
         if form.get("client_assertion_type") != ASSERTION_TYPE:
             raise OAuthError(400, "invalid_request", f"client_assertion_type must be {ASSERTION_TYPE}")
         raw_assertion = self._field(form, "client_assertion")
