@@ -12,9 +12,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from bluexp_emulator.config import EmulatorConfig
+from bluexp_emulator.config import DEPLOYMENTS, EmulatorConfig
 from bluexp_emulator.emulator import Emulator
 from bluexp_emulator.server import EmulatorHTTPServer
+from bluexp_emulator.services.auth.keys import InvalidPublicKey, crypto_available, load_public_key
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,11 +36,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--refresh-token", default=defaults.refresh_token)
     parser.add_argument("--client-id", default=defaults.client_id, help="service account client id")
     parser.add_argument("--client-secret", default=defaults.client_secret, help="service account client secret")
+    parser.add_argument("--deployment", choices=DEPLOYMENTS, default=defaults.deployment,
+                        help="saas: NetApp's Auth0 token service; local: a Console local deployment")
+    parser.add_argument("--key-client-id", default=defaults.key_client_id,
+                        help="client id of the private key JWT service account")
+    parser.add_argument("--key-id", default=defaults.key_id, help="key id (kid) of its public key")
+    parser.add_argument("--client-public-key", metavar="FILE",
+                        help="its public key (PEM public key or X.509 certificate); default: a generated key pair")
+    parser.add_argument("--username", default=defaults.username, help="local user (local deployment)")
+    parser.add_argument("--password", default=defaults.password, help="local user's password (local deployment)")
     parser.add_argument("--tls", action="store_true", help="serve https with a generated certificate")
     parser.add_argument("--cert-file", help="where to write the CA certificate in --tls mode")
     parser.add_argument("--port-file", help="write the bound port to this file")
     parser.add_argument("--verbose", action="store_true", help="print an access log to stderr")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.client_public_key:
+        args.client_public_key = _public_key_pem(parser, args.client_public_key)
+    return args
+
+
+def _public_key_pem(parser: argparse.ArgumentParser, path: str) -> str:
+    """The file's PEM text, checked now so that a bad key stops the start."""
+    if not crypto_available():
+        parser.error("--client-public-key needs the Python library cryptography")
+    try:
+        pem = Path(path).read_text(encoding="utf-8")
+        load_public_key(pem)
+    except (OSError, UnicodeDecodeError, InvalidPublicKey) as exc:
+        parser.error(f"--client-public-key {path}: {exc}")
+    return pem
 
 
 def _write_port(path: str, port: int) -> None:
@@ -58,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed, fleet_size=args.fleet_size, accounts=args.accounts, connectors=args.connectors,
         latency_ms=args.latency_ms, token_latency_ms=args.token_latency_ms, job_duration_s=args.job_duration_s,
         token_ttl_s=args.token_ttl_s, backup_interval_s=args.backup_interval_s, refresh_token=args.refresh_token,
-        client_id=args.client_id, client_secret=args.client_secret,
+        client_id=args.client_id, client_secret=args.client_secret, deployment=args.deployment,
+        key_client_id=args.key_client_id, key_id=args.key_id, client_public_key=args.client_public_key,
+        username=args.username, password=args.password,
     )
     server = EmulatorHTTPServer(Emulator(config), args.host, args.port, use_tls=args.tls,
                                 cert_file=args.cert_file, verbose=args.verbose)

@@ -10,6 +10,15 @@ from typing import Any
 DEFAULT_REFRESH_TOKEN = "emulator-refresh-token"
 DEFAULT_CLIENT_ID = "emulator-client-id"
 DEFAULT_CLIENT_SECRET = "emulator-client-secret"
+DEFAULT_KEY_CLIENT_ID = "emulator-key-client-id"
+DEFAULT_KEY_ID = "emulator-key-1"
+DEFAULT_USERNAME = "emulator-user"
+DEFAULT_PASSWORD = "emulator-password"
+
+# SaaS: the Auth0 token service of NetApp; local: a Console local deployment (dark site).
+SAAS = "saas"
+LOCAL = "local"
+DEPLOYMENTS = (SAAS, LOCAL)
 
 # Options that POST /_emulator/config may change while running.
 RUNTIME_OPTIONS = ("latency_ms", "token_latency_ms", "job_duration_s", "token_ttl_s", "backup_interval_s",
@@ -37,13 +46,26 @@ class EmulatorConfig:
     refresh_token: str = DEFAULT_REFRESH_TOKEN
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
+    deployment: str = SAAS
+    # The private key JWT service account: its public key (PEM key or certificate) when one is
+    # registered at start-up; otherwise the emulator generates a key pair when first needed.
+    key_client_id: str = DEFAULT_KEY_CLIENT_ID
+    key_id: str = DEFAULT_KEY_ID
+    client_public_key: str | None = None
+    # The local user of a local deployment (password grant).
+    username: str = DEFAULT_USERNAME
+    password: str = DEFAULT_PASSWORD
 
     def public(self) -> dict[str, Any]:
         """Config without credentials (those are reported separately, on purpose)."""
         data = asdict(self)
-        for key in ("refresh_token", "client_id", "client_secret"):
+        for key in CREDENTIAL_OPTIONS:
             data.pop(key)
         return data
+
+
+CREDENTIAL_OPTIONS = ("refresh_token", "client_id", "client_secret", "key_client_id", "key_id", "client_public_key",
+                      "username", "password")
 
 
 LIMITS: dict[str, tuple[float, float]] = {

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import replace
 from typing import Any
 
-from bluexp_emulator.config import EmulatorConfig
+from bluexp_emulator.config import LOCAL, EmulatorConfig
 from bluexp_emulator.control.urls import ROUTES as CONTROL_ROUTES
 from bluexp_emulator.core.clock import Clock, SystemClock
 from bluexp_emulator.core.errors import BadRequest, EmulatorError
@@ -24,6 +24,7 @@ from bluexp_emulator.core.requestlog import Redactor, RequestLog
 from bluexp_emulator.core.router import Route, Router
 from bluexp_emulator.core.spec import Spec
 from bluexp_emulator.services.auth import urls as auth_urls
+from bluexp_emulator.services.auth.keys import KeyRegistry
 from bluexp_emulator.services.auth.models import AUDIENCE, PUBLIC_CLIENT_ID, AuthBackend, Credentials
 from bluexp_emulator.services.cbs import urls as cbs_urls
 from bluexp_emulator.services.cbs.backup.models import BackupBackend
@@ -60,7 +61,9 @@ class Emulator:
         self.spec: Spec | None = Spec.load() if spec is _AUTO else spec  # type: ignore[assignment]
         self.ids = IdGenerator(self.config.seed)
         self.tenancy = TenancyBackend()
-        self.auth = AuthBackend(self.clock, self.tenancy, self._credentials(), self.config.token_ttl_s)
+        self.auth = AuthBackend(self.clock, self.tenancy, self._credentials(), self.config.token_ttl_s,
+                                KeyRegistry(self.config.client_public_key, self.config.key_id),
+                                self.config.deployment)
         self.jobs = JobsBackend(self.clock, self.ids, lambda: self.config.job_duration_s)
         self.working_environments = WorkingEnvironmentsBackend(self.jobs)
         self.storage_grids = StorageGridBackend(self.working_environments, self.clock,
@@ -81,21 +84,29 @@ class Emulator:
         self.reset()
 
     def _secret_values(self) -> list[str]:
-        """Everything the request log must never contain: tokens, configured secrets."""
+        """Everything the request log must never contain: tokens, configured secrets, the
+        generated private key."""
         return [*self.auth.secret_values(), ADMIN_PASSWORD]
 
     def _credentials(self) -> Credentials:
-        return Credentials(self.config.refresh_token, self.config.client_id, self.config.client_secret)
+        config = self.config
+        return Credentials(config.refresh_token, config.client_id, config.client_secret, config.key_client_id,
+                           config.username, config.password)
 
     # -- state ----------------------------------------------------------------------------
-    def reset(self, **overrides: Any) -> None:
+    def reset(self, keep_public_key: bool = True, **overrides: Any) -> None:
         """Fresh deterministic state: start-up config plus ``overrides``; faults, tokens,
-        jobs and the request log are cleared too."""
+        jobs and the request log are cleared too. A public key registered through the control
+        API stays unless ``keep_public_key`` is false."""
         with self.lock:
             self.config = replace(self.initial_config, **overrides)
             self.ids = IdGenerator(self.config.seed)
             self.auth.credentials = self._credentials()
             self.auth.ttl_s = self.config.token_ttl_s
+            self.auth.deployment = self.config.deployment
+            self.auth.keys.configure(self.config.client_public_key, self.config.key_id)
+            if not keep_public_key:
+                self.auth.keys.forget_registered()
             self.auth.reset()
             self.faults.reset(self.config.seed)
             self.requests.clear()
@@ -176,18 +187,31 @@ class Emulator:
                 "seed": self.config.seed,
                 "config": self.config.public(),
                 "now": self.clock.now_ms(),
-                "credentials": {
-                    "refresh_token": self.config.refresh_token,
-                    "refresh_client_id": PUBLIC_CLIENT_ID,
-                    "client_id": self.config.client_id,
-                    "client_secret": self.config.client_secret,
-                    "audience": AUDIENCE,
-                },
+                "credentials": self.credentials(),
                 "accounts": accounts,
                 "tokens_issued": self.auth.issued_count(),
                 "jobs": len(self.jobs.all_jobs()),
                 "spec_validation": self.spec is not None,
             }
+
+    def credentials(self) -> dict[str, Any]:
+        """What a client needs to log in, by credential kind (the state's ``credentials``)."""
+        config = self.config
+        key = self.auth.keys.current()  # generates the key pair the first time
+        credentials = {
+            "refresh_token": config.refresh_token,
+            "refresh_client_id": PUBLIC_CLIENT_ID,
+            "client_id": config.client_id,
+            "client_secret": config.client_secret,
+            "audience": AUDIENCE,
+            "key_client_id": config.key_client_id,
+            "private_key": key.private_pem if key else None,
+            "key_id": key.key_id if key else config.key_id,
+            "key_audience": AUDIENCE,
+        }
+        if config.deployment == LOCAL:
+            credentials.update(username=config.username, password=config.password)
+        return credentials
 
     # -- request handling -----------------------------------------------------------------
     def dispatch(self, request: Request, match: tuple[Route, dict[str, str]] | None = None) -> Response:

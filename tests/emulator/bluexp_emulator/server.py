@@ -115,9 +115,11 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         body, body_error = parse_body(raw, headers.get("content-type", ""))
+        host = headers.get("host") or self.server.url.split("://", 1)[1]
         request = Request(method=self.command, path=split.path,
                           query=parse_qs(split.query, keep_blank_values=True),
-                          headers=headers, body=body, body_error=body_error)
+                          headers=headers, body=body, body_error=body_error,
+                          origin=f"{self.server.scheme}://{host.lower()}")
         response = process(self.server.emulator, request)
         if response is None:
             self.close_connection = True

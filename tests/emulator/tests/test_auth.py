@@ -65,12 +65,19 @@ def test_client_credentials_needs_the_api_audience(client: Client) -> None:
     assert wrong.status == 403 and wrong.body["error"] == "access_denied"
 
 
-@pytest.mark.parametrize("body", [{"grant_type": "password", "username": "u", "password": "p"},
-                                  {"refresh_token": "x"}, ["not", "an", "object"]])
-def test_unsupported_grant_or_missing_fields_is_invalid_request(client: Client, body: object) -> None:
+@pytest.mark.parametrize("body", [{"refresh_token": "x"}, ["not", "an", "object"]])
+def test_missing_fields_or_unreadable_body_is_invalid_request(client: Client, body: object) -> None:
     result = client.request("POST", "/oauth/token", body=body)
     assert result.status == 400
     assert result.body["error"] == "invalid_request" and result.body["error_description"]
+
+
+@pytest.mark.parametrize("grant", ["password", "authorization_code"])
+def test_saas_refuses_other_grants(client: Client, grant: str) -> None:
+    body = {"grant_type": grant, "username": "emulator-user", "password": "emulator-password"}
+    result = client.request("POST", "/oauth/token", body=body)
+    assert result.status == 400
+    assert result.body == {"error": "unsupported_grant_type", "error_description": f"Unsupported grant type: {grant}"}
 
 
 def test_token_ttl_follows_config(client: Client) -> None:

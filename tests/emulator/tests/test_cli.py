@@ -10,10 +10,13 @@ import signal
 import ssl
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from jwt_signing import ASSERTION_TYPE, claims, other_key, public_pem, sign
 
 EMULATOR_DIR = Path(__file__).resolve().parents[1]
 
@@ -57,3 +60,55 @@ def test_cli_tls_prints_the_ca_path(tmp_path: Path, signum: int) -> None:
             assert response.status == 200
     finally:
         assert _stop(process, signum) == 0
+
+
+def _post(url: str, body: dict[str, str]) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_cli_registers_a_client_public_key(tmp_path: Path) -> None:
+    key_file = tmp_path / "service-account.pub"
+    key_file.write_text(public_pem(other_key()))
+    process = _start("--client-public-key", str(key_file), "--key-id", "console-key", "--key-client-id", "sa-1")
+    try:
+        url = process.stdout.readline().strip().rsplit(" ", 1)[1]  # type: ignore[union-attr]
+        with urllib.request.urlopen(url + "/_emulator/state", timeout=10) as response:
+            credentials = json.load(response)["credentials"]
+        assert credentials["private_key"] is None
+        assert (credentials["key_id"], credentials["key_client_id"]) == ("console-key", "sa-1")
+        assertion = sign(other_key(), claims("sa-1", url + "/"), kid="console-key")
+        status, body = _post(url + "/oauth/token", {
+            "grant_type": "client_credentials", "client_id": "sa-1", "audience": "https://api.cloud.netapp.com",
+            "client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion})
+        assert status == 200 and body["token_type"] == "Bearer"
+    finally:
+        assert _stop(process) == 0
+
+
+def test_cli_refuses_a_bad_public_key_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "not-a-key.pem"
+    key_file.write_text("hello")
+    process = _start("--client-public-key", str(key_file))
+    _stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert f"--client-public-key {key_file}: not a PEM public key nor a PEM X.509 certificate" in stderr
+
+
+def test_cli_local_deployment_with_its_user() -> None:
+    process = _start("--deployment", "local", "--username", "admin", "--password", "Local-Pass-1")
+    try:
+        url = process.stdout.readline().strip().rsplit(" ", 1)[1]  # type: ignore[union-attr]
+        status, body = _post(url + "/oauth/token",
+                             {"grant_type": "password", "username": "admin", "password": "Local-Pass-1"})
+        assert status == 200 and body["access_token"]
+        status, body = _post(url + "/auth/oauth/token",
+                             {"grant_type": "refresh_token", "refresh_token": "emulator-refresh-token"})
+        assert (status, body["error"]) == (400, "unsupported_grant_type")
+    finally:
+        assert _stop(process) == 0

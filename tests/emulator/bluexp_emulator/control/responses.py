@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bluexp_emulator.config import INTEGER_OPTIONS, LIMITS, RUNTIME_OPTIONS, SEED_OPTIONS
+from bluexp_emulator.config import DEPLOYMENTS, INTEGER_OPTIONS, LIMITS, RUNTIME_OPTIONS, SEED_OPTIONS
 from bluexp_emulator.core.errors import BadRequest, NotFound
 from bluexp_emulator.core.http import Request, Response, json_response
 from bluexp_emulator.core.params import as_number
+from bluexp_emulator.services.auth.keys import InvalidPublicKey, crypto_available
 from bluexp_emulator.services.cbs.jobs import models as jobs
 
 if TYPE_CHECKING:
@@ -51,7 +52,17 @@ def _options(payload: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any
 
 
 def reset(emulator: Emulator, request: Request) -> Response:
-    emulator.reset(**_options(_body(request), SEED_OPTIONS))
+    payload = dict(_body(request))
+    deployment = payload.pop("deployment", None)
+    keep_public_key = payload.pop("keep_public_key", True)
+    if deployment is not None and deployment not in DEPLOYMENTS:
+        raise BadRequest(f"deployment must be one of {', '.join(DEPLOYMENTS)}")
+    if not isinstance(keep_public_key, bool):
+        raise BadRequest("keep_public_key must be a boolean")
+    options = _options(payload, (*SEED_OPTIONS, "deployment", "keep_public_key"))
+    if deployment is not None:
+        options["deployment"] = deployment
+    emulator.reset(keep_public_key=keep_public_key, **options)
     return json_response(emulator.summary())
 
 
@@ -143,6 +154,28 @@ def add_volume(emulator: Emulator, request: Request) -> Response:
     we.volumes.append(volume)
     return json_response({"id": volume.file_system_id, "name": volume.name, "svm": volume.svm,
                           "type": volume.type, "snaplock": volume.is_snaplock}, status=201)
+
+
+def register_public_key(emulator: Emulator, request: Request) -> Response:
+    """Register another public key for the private key JWT service account (e.g. one whose
+    private key the client does not have); it replaces the one in force."""
+    payload = _body(request)
+    unknown = set(payload) - {"public_key", "key_id"}
+    if unknown:
+        raise BadRequest(f"unknown fields: {', '.join(sorted(unknown))}; allowed: public_key, key_id")
+    pem = _string(payload, "public_key")
+    if not pem:
+        raise BadRequest("public_key is required: a PEM public key or X.509 certificate")
+    key_id = _string(payload, "key_id")
+    if key_id == "":
+        raise BadRequest("key_id must not be empty")
+    if not crypto_available():
+        raise BadRequest("registering a public key needs the Python library cryptography")
+    try:
+        emulator.auth.keys.register(pem, key_id)
+    except InvalidPublicKey as exc:
+        raise BadRequest(f"public_key: {exc}") from None
+    return json_response(emulator.credentials())
 
 
 def expire_tokens(emulator: Emulator, request: Request) -> Response:

@@ -31,6 +31,7 @@ ROUTES = [
     _route("DELETE", "/ransomware", r.clear_ransomware_verdicts),
     _route("POST", "/licenses", r.set_license),
     _route("POST", "/volumes", r.add_volume),
+    _route("POST", "/credentials", r.register_public_key),
     _route("POST", "/tokens/expire", r.expire_tokens),
     _route("GET", "/jobs", r.list_all_jobs),
     _route("POST", "/jobs", r.create_job),

@@ -27,6 +27,8 @@ class Request:
     principal: Principal | None = None
     # The Connector (client id) a cbs call goes through, set by its access rules.
     connector: str | None = None
+    # scheme://host[:port] the client addressed (its Host header): where a client assertion must point.
+    origin: str = "http://localhost"
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

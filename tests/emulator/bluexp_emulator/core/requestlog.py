@@ -18,6 +18,9 @@ SECRET_FIELDS = frozenset({
     "secret-password", "secret_password", "secret-key", "secret_key", "admin-password",
 })
 
+# Below this length, a secret sent in a body is redacted in its field only.
+MIN_SCRUBBED_LENGTH = 8
+
 
 class Redactor:
     """Removes secrets by field name and, as a safety net, every known secret value anywhere."""
@@ -44,12 +47,25 @@ class Redactor:
         return data
 
     def entry(self, entry: dict[str, Any]) -> dict[str, Any]:
-        secrets = sorted((s for s in self._secret_values() if s), key=len, reverse=True)
+        # The secrets this request sends (a client assertion, a wrong password) go too, wherever
+        # else they appear in it; short values are left, as scrubbing them would garble the entry.
+        sent = [value for value in _secret_fields(entry["body"]) if len(value) >= MIN_SCRUBBED_LENGTH]
+        secrets = sorted({s for s in [*self._secret_values(), *sent] if s}, key=len, reverse=True)
         entry = dict(entry)
         entry["headers"] = {name: self.header(name, value) for name, value in entry["headers"].items()}
         for key in ("path", "query", "headers", "body"):
             entry[key] = self.value(entry[key], secrets)
         return entry
+
+
+def _secret_fields(data: Any) -> list[str]:
+    """String values of secret fields anywhere in a body."""
+    if isinstance(data, dict):
+        return [found for key, item in data.items()
+                for found in ([item] if key in SECRET_FIELDS and isinstance(item, str) else _secret_fields(item))]
+    if isinstance(data, list):
+        return [found for item in data for found in _secret_fields(item)]
+    return []
 
 
 class RequestLog:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bluexp_emulator.core.errors import OAuthError
 from bluexp_emulator.core.http import Request, Response
+from bluexp_emulator.services.auth.assertion import token_service_urls
 
 if TYPE_CHECKING:
     from bluexp_emulator.emulator import Emulator
@@ -16,5 +17,5 @@ if TYPE_CHECKING:
 def token(emulator: Emulator, request: Request) -> Response:
     if request.body_error or not isinstance(request.body, dict):
         raise OAuthError(400, "invalid_request", "The request body must be a JSON object or a form")
-    result = emulator.auth.exchange(request.body)
+    result = emulator.auth.exchange(request.body, token_service_urls(request.origin, request.path))
     return Response(200, result, {"Cache-Control": "no-store", "Pragma": "no-cache"})
