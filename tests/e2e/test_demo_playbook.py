@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from logins import ASSERTION_PREFIX, KINDS, prepare_login
 
 
 # Every play of the demo (the report, protect_fleet.yml, the runbook roles) on each ansible-core line:
@@ -49,3 +50,45 @@ def test_demo_reports_protects_restores_and_points_to_the_report(bluexp_emulator
                 if any(v["name"].endswith("_restored") for v in we["volume_list"])]
     assert len(restored) == 1
     assert "failed=0" in run.stdout
+
+
+def _token_grants(emulator) -> list[str]:
+    return [(r.get("body") or {}).get("grant_type") for r in emulator.requests() if r["path"].endswith("/oauth/token")]
+
+
+def _protected_volumes(emulator) -> int:
+    return sum(we["protected_volumes"] for we in emulator.state()["accounts"][0]["working_environments"])
+
+
+# The demo's protect-and-restore path (protect the fleet, restore a volume and files; the reports are
+# the refresh token test's above) with every other credential kind the collection takes, each given
+# through the BLUEXP_* variables to the inventory, the lookup and the modules.
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "refresh_token"])
+def test_demo_protects_and_restores_with_each_credential(kind, bluexp_emulator, run_playbook, tmp_path: Path):
+    login = prepare_login(bluexp_emulator, kind, tmp_path, seed=42, fleet_size=6)
+    protected_before = _protected_volumes(bluexp_emulator)
+    env = dict(login.env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_FORKS="10")
+
+    run = run_playbook(REPO / "playbooks" / "demo.yml", "-i", str(REPO / "playbooks" / "inventory" / "fleet.bluexp.yml"),
+                       "--tags", "protect,restore_volume,restore_files", "-e", "demo_report_dir=" + str(tmp_path),
+                       env=env)
+
+    assert run.rc == 0, run.output[-6000:]
+    assert "failed=0" in run.stdout
+    assert _protected_volumes(bluexp_emulator) > protected_before
+    # One volume restore and one file restore.
+    restores = [r for r in bluexp_emulator.requests() if r["method"] == "POST" and r["path"].endswith("/restore")]
+    assert len(restores) == 2
+    restored = [we for we in bluexp_emulator.state()["accounts"][0]["working_environments"]
+                if any(v["name"].endswith("_restored") for v in we["volume_list"])]
+    assert len(restored) == 1
+    expected_grant = {"client_secret": "client_credentials", "private_key": "client_credentials",
+                      "local_service_account": "client_credentials", "local_user": "password", "token": None}[kind]
+    grants = _token_grants(bluexp_emulator)
+    if expected_grant is None:
+        assert grants == ["refresh_token"], "only the test's own exchange: the ready token was used as it is"
+    else:
+        assert grants and set(grants) == {expected_grant}
+    for secret in login.secrets:
+        assert secret not in run.output
+    assert ASSERTION_PREFIX not in run.output
