@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from logins import ASSERTION_PREFIX, prepare_login
 
 # In requirements-dev.txt only: the e2e stage's other ansible-core lines do not run this test.
 ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is not installed")
@@ -28,23 +29,24 @@ ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is
 BIN = str(Path(sys.executable).parent)
 
 
+@pytest.fixture(params=["refresh_token", "private_key", "local_user"])
+def login(request, bluexp_emulator, tmp_path: Path):
+    """The credential an AWX credential type would inject (the private key encrypted, as a file)."""
+    return prepare_login(bluexp_emulator, request.param, tmp_path, encrypted_key=True, seed=42, fleet_size=8)
+
+
 @pytest.fixture
-def private_data_dir(bluexp_emulator, collections_path: Path, tmp_path: Path, monkeypatch) -> Path:
+def private_data_dir(bluexp_emulator, login, collections_path: Path, tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("PATH", BIN + os.pathsep + os.environ.get("PATH", ""))
     for name in list(os.environ):
         if name.startswith(("BLUEXP_", "ANSIBLE_")):
             monkeypatch.delenv(name)
-    bluexp_emulator.reset(seed=42, fleet_size=8)
-    credentials = bluexp_emulator.state()["credentials"]
     pdd = tmp_path / "job"
     shutil.copytree(REPO / "playbooks", pdd / "project")
     (pdd / "env").mkdir()
     # What an AWX credential type for BlueXP injects, and what the execution environment provides.
-    (pdd / "env" / "envvars").write_text(json.dumps({
-        "BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url,
-        "BLUEXP_REFRESH_TOKEN": credentials["refresh_token"],
-        "ANSIBLE_COLLECTIONS_PATH": str(collections_path), "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true",
-    }))
+    (pdd / "env" / "envvars").write_text(json.dumps(dict(
+        login.env, ANSIBLE_COLLECTIONS_PATH=str(collections_path), ANSIBLE_INVENTORY_UNPARSED_FAILED="true")))
     (pdd / "env" / "extravars").write_text(json.dumps({"protect_exclude": ["vol_scratch.*", "vol_logs.*"]}))
     (pdd / "env" / "settings").write_text(json.dumps({"suppress_ansible_output": True}))
     return pdd
@@ -80,7 +82,7 @@ def _run(pdd: Path):
     return ansible_runner.run(private_data_dir=str(pdd), playbook="protect_fleet.yml", quiet=True)
 
 
-def test_protect_fleet_through_ansible_runner(bluexp_emulator, private_data_dir: Path):
+def test_protect_fleet_through_ansible_runner(bluexp_emulator, login, private_data_dir: Path):
     listing = _sync_inventory(private_data_dir)
     fleet = bluexp_emulator.state()["accounts"][0]["working_environments"]
     assert sorted(listing["_meta"]["hostvars"]) == sorted(we["name"] for we in fleet)
@@ -106,11 +108,12 @@ def test_protect_fleet_through_ansible_runner(bluexp_emulator, private_data_dir:
     artifacts = Path(first.config.artifact_dir)
     assert (artifacts / "stdout").is_file() and (artifacts / "rc").read_text().strip() == "0"
     assert len(list((artifacts / "job_events").glob("*.json"))) == len(events)
-    secret = json.loads((private_data_dir / "env" / "envvars").read_text())["BLUEXP_REFRESH_TOKEN"]
+    assert login.secrets
     for path in [artifacts / "stdout", *(artifacts / "job_events").glob("*.json")]:
         text = path.read_text()
-        assert secret not in text
+        assert not any(secret in text for secret in login.secrets)
         assert not any(token in text for token in bluexp_emulator.issued_tokens())
+        assert ASSERTION_PREFIX not in text
 
     second = _run(private_data_dir)
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import ANSIBLE_CORE
+from logins import ASSERTION_PREFIX, KINDS, prepare_login
 
 pytestmark = pytest.mark.every_core
 
@@ -167,24 +168,25 @@ def test_account_and_connector_from_the_environment_skip_discovery(bluexp_emulat
     assert hosts_of(listing, "bluexp_provider_gcp") == gcp
 
 
-@pytest.mark.parametrize("way", ["refresh_token", "service_account"])
-def test_vvvv_output_holds_no_secret(way, bluexp_emulator, run_inventory, tmp_path: Path):
+@pytest.mark.parametrize("kind", KINDS)
+def test_vvvv_output_and_cache_hold_no_secret(kind, bluexp_emulator, run_inventory, tmp_path: Path):
+    login = prepare_login(bluexp_emulator, kind, tmp_path, encrypted_key=True)
     creds = bluexp_emulator.state()["credentials"]
-    env = {"BLUEXP_API_URL": bluexp_emulator.url, "BLUEXP_AUTH_URL": bluexp_emulator.url}
-    if way == "refresh_token":
-        env["BLUEXP_REFRESH_TOKEN"] = creds["refresh_token"]
-    else:
-        env.update(BLUEXP_CLIENT_ID=creds["client_id"], BLUEXP_CLIENT_SECRET=creds["client_secret"])
-    done = run_inventory("-i", str(write_source(tmp_path)), "--list", "-vvvv", env=env)
+    cache = tmp_path / "cache"
+    source = write_source(tmp_path, cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=str(cache),
+                          cache_timeout=600)
+    done = run_inventory("-i", str(source), "--list", "-vvvv", env=login.env)
 
     assert done.returncode == 0, done.stderr
     assert "_meta" in done.stdout
     output = done.stdout + done.stderr
-    secrets = [creds["refresh_token"], creds["client_secret"], *bluexp_emulator.issued_tokens()]
-    assert len(secrets) > 2, "the run was given a token"
+    cached = "".join(path.read_text() for path in cache.rglob("*") if path.is_file())
+    assert cached, "the inventory cache was written"
+    secrets = [*login.secrets, creds["refresh_token"], creds["client_secret"], *bluexp_emulator.issued_tokens()]
+    assert len(login.secrets) >= 1 and bluexp_emulator.issued_tokens(), "the run was given a credential and a token"
     for secret in secrets:
-        assert secret not in output
-    assert "Bearer" not in output
+        assert secret not in output and secret not in cached
+    assert "Bearer" not in output and ASSERTION_PREFIX not in output + cached
 
 
 def test_a_cached_second_run_makes_no_call(bluexp_emulator, run_inventory, emulator_env, tmp_path: Path):

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
 
 from conftest import REPO
+from logins import ASSERTION_PREFIX, prepare_login
 
 PLAY = """
 - name: Use every module with the credential given to it
@@ -63,32 +63,22 @@ LOOKUP_PLAY = """
 """
 
 
-def _issued_token(url: str, refresh_token: str) -> str:
-    answer = requests.post(url + "/oauth/token", json={
-        "grant_type": "refresh_token", "refresh_token": refresh_token,
-        "client_id": "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"}, timeout=10)
-    answer.raise_for_status()
-    return answer.json()["access_token"]
+# How the credential reaches the run: as options in module_defaults, or as BLUEXP_* variables.
+WAYS = [
+    ("refresh_token", "options"), ("client_secret", "options"), ("token", "options"),
+    ("refresh_token", "environment"), ("refresh_token", "lookup"),
+    ("private_key", "options"), ("private_key", "environment"), ("private_key", "lookup"),
+    ("local_user", "options"), ("local_user", "lookup"), ("local_service_account", "environment"),
+]
 
 
-@pytest.mark.parametrize("way", ["refresh_token", "service_account", "token", "environment", "lookup"])
-def test_vvvv_output_holds_no_secret(way, bluexp_emulator, run_playbook, tmp_path: Path):
-    state = bluexp_emulator.state()
-    creds = state["credentials"]
-    secrets = [creds["refresh_token"], creds["client_secret"]]
-    connection = {"api_url": bluexp_emulator.url, "auth_url": bluexp_emulator.url}
-    env = {}
-    if way == "refresh_token":
-        connection["refresh_token"] = creds["refresh_token"]
-    elif way == "service_account":
-        connection.update(client_id=creds["client_id"], client_secret=creds["client_secret"])
-    elif way == "token":
-        ready = _issued_token(bluexp_emulator.url, creds["refresh_token"])
-        secrets.append(ready)
-        connection["token"] = ready
-    else:
-        env = {"BLUEXP_REFRESH_TOKEN": creds["refresh_token"], "BLUEXP_API_URL": bluexp_emulator.url,
-               "BLUEXP_AUTH_URL": bluexp_emulator.url}
+@pytest.mark.parametrize("kind, way", WAYS, ids=["-".join(way) for way in WAYS])
+def test_vvvv_output_holds_no_secret(kind, way, bluexp_emulator, run_playbook, tmp_path: Path):
+    # The private key is an encrypted one, so that its passphrase is scanned for too.
+    login = prepare_login(bluexp_emulator, kind, tmp_path, encrypted_key=True)
+    creds = bluexp_emulator.state()["credentials"]
+    connection = login.options if way == "options" else {}
+    env = login.env if way != "options" else {}
     playbook = tmp_path / "play.yml"
     playbook.write_text(LOOKUP_PLAY if way == "lookup" else PLAY)
     vars_file = tmp_path / "vars.yml"
@@ -98,10 +88,11 @@ def test_vvvv_output_holds_no_secret(way, bluexp_emulator, run_playbook, tmp_pat
 
     assert run.rc == 0, run.output[-4000:]
     assert "ok=" in run.stdout
-    secrets += bluexp_emulator.issued_tokens()
-    assert len(secrets) >= 3
+    secrets = login.secrets + [creds["refresh_token"], creds["client_secret"]] + bluexp_emulator.issued_tokens()
+    assert len(secrets) >= 3 and bluexp_emulator.issued_tokens()
     for secret in secrets:
-        assert secret not in run.output, "a secret of kind {0} leaked in the output".format(way)
+        assert secret not in run.output, "a secret of a {0} given as {1} leaked in the output".format(kind, way)
+    assert ASSERTION_PREFIX not in run.output, "a client assertion leaked in the output"
 
 
 LEAKY_PLAY = """
