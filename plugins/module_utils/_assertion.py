@@ -38,6 +38,8 @@ else:
 ASSERTION_LIFETIME = 300
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PEM_START = "-----BEGIN"
+# The controller's own clock, taken here once: what a token service compares `iat` and `exp` with.
+wall_clock = time.time
 
 
 def _b64url(data: bytes) -> str:
@@ -107,14 +109,14 @@ class AssertionSigner:
     """Signs one fresh client assertion per token exchange (RS256)."""
 
     def __init__(self, private_key: str, passphrase: str | None = None, key_id: str | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] | None = None) -> None:
         self._key = load_rsa_key(private_key, passphrase)
         self._key_id = key_id
         self._clock = clock
 
     def assertion(self, client_id: str, audience: str) -> str:
         """A JWT for `client_id`, addressed to the token service `audience`, valid for a few minutes."""
-        now = int(self._clock())
+        now = int((self._clock or wall_clock)())
         header = {"alg": "RS256", "typ": "JWT"}
         if self._key_id:
             header["kid"] = self._key_id

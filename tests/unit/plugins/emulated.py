@@ -141,7 +141,8 @@ class EmulatorTransport:
             # Through JSON as on the wire: what cannot be serialised fails here as it would there.
             body = json.loads(json.dumps(json_body))
         request = Request(method=method.upper(), path=split.path,
-                          query=parse_qs(split.query, keep_blank_values=True), headers=names, body=body)
+                          query=parse_qs(split.query, keep_blank_values=True), headers=names, body=body,
+                          origin="{0}://{1}".format(split.scheme, split.netloc))
         response = process(self.emulator, request)
         bare_url = url.split("?", 1)[0]
         if response is None:  # a drop_connection fault: the request reached the server
@@ -210,8 +211,13 @@ class Emulated:
     def _login(self) -> None:
         """A user token from the emulator's auth, without a logged request."""
         credentials = self.emulator.summary()["credentials"]
-        answer = self.emulator.auth.exchange({"grant_type": "refresh_token", "client_id": PUBLIC_CLIENT_ID,
-                                              "refresh_token": credentials["refresh_token"]})
+        if self.emulator.config.deployment == "local":  # no refresh tokens there: the local user
+            grant = {"grant_type": "password", "username": credentials["username"],
+                     "password": credentials["password"]}
+        else:
+            grant = {"grant_type": "refresh_token", "client_id": PUBLIC_CLIENT_ID,
+                     "refresh_token": credentials["refresh_token"]}
+        answer = self.emulator.auth.exchange(grant)
         self.token = answer["access_token"]
         self._token_issued = self.clock.now()
 
