@@ -738,8 +738,7 @@ changes things), set:
                    A local deployment: BLUEXP_CONSOLE_URL=https://<host> and BLUEXP_CA_PATH=<its CA>.
   3. Accounts and Connectors (Console agents): nothing to set. The inventory covers every account
                    the credential sees and every Connector of each, and the playbooks hand each
-                   host's own to the modules; restrict them with accounts: and connectors: in
-                   {inventory}.
+                   host's own to the modules; restrict them in {inventory} (accounts:, connectors:).
 Then, with the collection installed (make build; ansible-galaxy collection install build/*.tar.gz):
        ansible-playbook -i {inventory} playbooks/protection_report.yml"""
 
