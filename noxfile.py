@@ -728,13 +728,17 @@ That was the demo against the local emulator.
   report before protecting: {report}/before/report.html
   report after protecting:  {report}/after/report.html   <- open this one in a browser
 
-To run the same playbooks against real BlueXP (a lab account: the demo changes things), set:
-  1. Credentials:  export BLUEXP_REFRESH_TOKEN=<your refresh token>, or a service account's
-                   BLUEXP_CLIENT_ID and BLUEXP_CLIENT_SECRET (environment, never the command line).
-  2. Endpoints:    unset BLUEXP_API_URL and BLUEXP_AUTH_URL: the defaults are BlueXP's own.
-  3. Accounts and Connectors: nothing to set. The inventory covers every account the credential
-                   sees and every Connector of each, and the playbooks hand each host's own to the
-                   modules; restrict them with accounts: and connectors: in {inventory}.
+To run the same playbooks against the real NetApp Console (formerly BlueXP; a lab account: the demo
+changes things), set:
+  1. Credentials:  one of: export BLUEXP_REFRESH_TOKEN=<your refresh token>; a service account's
+                   BLUEXP_CLIENT_ID with BLUEXP_CLIENT_SECRET, or with BLUEXP_PRIVATE_KEY_FILE (and
+                   BLUEXP_KEY_ID, BLUEXP_AUDIENCE); on a Console local deployment, BLUEXP_USERNAME and
+                   BLUEXP_PASSWORD (environment, never the command line). See README.md, Credentials.
+  2. Endpoints:    unset BLUEXP_API_URL and BLUEXP_AUTH_URL: the defaults are the SaaS Console's own.
+                   A local deployment: BLUEXP_CONSOLE_URL=https://<host> and BLUEXP_CA_PATH=<its CA>.
+  3. Accounts and Connectors (Console agents): nothing to set. The inventory covers every account
+                   the credential sees and every Connector of each, and the playbooks hand each
+                   host's own to the modules; restrict them in {inventory} (accounts:, connectors:).
 Then, with the collection installed (make build; ansible-galaxy collection install build/*.tar.gz):
        ansible-playbook -i {inventory} playbooks/protection_report.yml"""
 
