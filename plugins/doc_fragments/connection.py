@@ -47,17 +47,20 @@ options:
       - If not set, the value of the E(BLUEXP_PRIVATE_KEY) (PEM text or path) or E(BLUEXP_PRIVATE_KEY_FILE)
         (path) environment variable is used; setting both fails.
     type: str
+    version_added: 0.2.0
   private_key_passphrase:
     description:
       - The passphrase of an encrypted O(private_key).
       - If not set, the value of the E(BLUEXP_PRIVATE_KEY_PASSPHRASE) environment variable is used.
     type: str
+    version_added: 0.2.0
   key_id:
     description:
       - The key ID the Console shows for the registered public key, sent as the assertion's C(kid) header.
       - Only with O(private_key).
       - If not set, the value of the E(BLUEXP_KEY_ID) environment variable is used.
     type: str
+    version_added: 0.2.0
   audience:
     description:
       - The audience of the service account's tokens, as the Console shows it when the service account is
@@ -65,17 +68,20 @@ options:
       - Defaults to V(https://api.cloud.netapp.com) on the SaaS Console; a local deployment sends none.
       - If not set, the value of the E(BLUEXP_AUDIENCE) environment variable is used.
     type: str
+    version_added: 0.2.0
   username:
     description:
       - A user of a Console local deployment (O(console_url)), logging in with O(password)
         (grant C(password)). The SaaS Console has no password login; use O(refresh_token) there.
       - If not set, the value of the E(BLUEXP_USERNAME) environment variable is used.
     type: str
+    version_added: 0.2.0
   password:
     description:
       - The password of O(username) on the Console local deployment.
       - If not set, the value of the E(BLUEXP_PASSWORD) environment variable is used.
     type: str
+    version_added: 0.2.0
   account_id:
     description:
       - The Console account ID, for example C(account-DpTFcxN3).
@@ -101,6 +107,7 @@ options:
       - Its certificate often comes from a private CA; see O(ca_path).
       - If not set, the value of the E(BLUEXP_CONSOLE_URL) environment variable is used.
     type: str
+    version_added: 0.2.0
   api_url:
     description:
       - Base URL of the SaaS Console API. V(https://api.bluexp.netapp.com) when not set.
@@ -237,37 +244,44 @@ options:
       - When no credential option is set, the E(BLUEXP_PRIVATE_KEY) or E(BLUEXP_PRIVATE_KEY_FILE) environment
         variable is read.
     type: str
+    version_added: 0.2.0
   private_key_passphrase:
     description:
       - Passphrase of an encrypted O(private_key).
       - When not set, the E(BLUEXP_PRIVATE_KEY_PASSPHRASE) environment variable is read.
     type: str
+    version_added: 0.2.0
   key_id:
     description:
       - Key ID of the registered public key, sent as the assertion's C(kid) header. Only with O(private_key).
       - When not set, the E(BLUEXP_KEY_ID) environment variable is read.
     type: str
+    version_added: 0.2.0
   audience:
     description:
       - Audience of the service account's tokens, as the Console shows it; V(https://api.cloud.netapp.com)
         on the SaaS Console when not set.
       - When not set, the E(BLUEXP_AUDIENCE) environment variable is read.
     type: str
+    version_added: 0.2.0
   username:
     description:
       - A user of a Console local deployment (O(console_url)), logging in with O(password).
       - When not set, the E(BLUEXP_USERNAME) environment variable is read.
     type: str
+    version_added: 0.2.0
   password:
     description:
       - Password of O(username) on the Console local deployment.
       - When no credential option is set, the E(BLUEXP_PASSWORD) environment variable is read.
     type: str
+    version_added: 0.2.0
   console_url:
     description:
       - Address of a NetApp Console local deployment, whose host serves the API and the token service; sets
         O(api_url) and O(auth_url), and giving them too fails.
     type: str
+    version_added: 0.2.0
     env:
       - name: BLUEXP_CONSOLE_URL
   api_url:

@@ -10,4 +10,4 @@
 from __future__ import annotations
 
 COLLECTION_NAME = "bluexp.cloud_backup"
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"

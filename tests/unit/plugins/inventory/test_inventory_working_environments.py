@@ -793,8 +793,8 @@ def test_a_refused_token_exchange_fails_the_source_and_lists_nothing(plugin_on_e
 
 
 @pytest.mark.parametrize("way", ["refresh_token", "service_account", "both"])
-def test_a_token_service_echoing_the_credential_is_masked(plugin_on_emulator, emulator, emulated_source, way,
-                                                         monkeypatch):
+def test_a_token_service_echoing_the_credential_is_masked(
+        plugin_on_emulator, emulator, emulated_source, way, monkeypatch):
     """"both": a service account in the source, and a refresh token in the environment."""
     creds = emulator.state()["credentials"]
     credential = {}

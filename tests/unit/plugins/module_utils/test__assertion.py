@@ -40,13 +40,13 @@ def test_assertion_is_an_rs256_jwt_for_the_client_and_the_token_service():
 
 
 def test_key_id_goes_into_the_header():
-    header, _claims = decode_assertion(signer(pem(rsa_key()), key_id="kid-7").assertion("sa-1", TENANT), rsa_key())
+    header = decode_assertion(signer(pem(rsa_key()), key_id="kid-7").assertion("sa-1", TENANT), rsa_key())[0]
     assert header["kid"] == "kid-7"
 
 
 def test_every_assertion_has_its_own_jti():
     one = signer(pem(rsa_key()))
-    ids = {decode_assertion(one.assertion("sa-1", TENANT), rsa_key())[1]["jti"] for _ in range(20)}
+    ids = {decode_assertion(one.assertion("sa-1", TENANT), rsa_key())[1]["jti"] for _attempt in range(20)}
     assert len(ids) == 20
 
 

@@ -36,6 +36,7 @@ from ansible_collections.bluexp.cloud_backup.tests.unit.plugins.fakes import (
     token_reply,
 )
 
+
 class RecordingPost:
     """The `post(url, body) -> (status, raw)` callable TokenProvider is given."""
 

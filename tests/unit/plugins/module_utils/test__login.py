@@ -65,7 +65,7 @@ def refused(deployment=SAAS, environ=None, **params):
 ], ids=["token", "token local", "refresh token", "client secret", "client secret local", "private key",
         "local user", "empty token ignored"])
 def test_each_kind_from_the_task(params, deployment, kind):
-    assert type(choose(deployment, **params)) is kind
+    assert isinstance(choose(deployment, **params), kind)
 
 
 @pytest.mark.parametrize("environ, kind", [
@@ -75,19 +75,19 @@ def test_each_kind_from_the_task(params, deployment, kind):
     ({"BLUEXP_CLIENT_ID": CLIENT_ID, "BLUEXP_PRIVATE_KEY": KEY}, PrivateKeyServiceAccount),
 ])
 def test_each_kind_from_the_environment(environ, kind):
-    assert type(choose(environ=environ)) is kind
+    assert isinstance(choose(environ=environ), kind)
 
 
 def test_private_key_file_from_the_environment(tmp_path):
     path = tmp_path / "sa.pem"
     path.write_text(KEY)
     credential = choose(environ={"BLUEXP_CLIENT_ID": CLIENT_ID, "BLUEXP_PRIVATE_KEY_FILE": str(path)})
-    assert type(credential) is PrivateKeyServiceAccount
+    assert isinstance(credential, PrivateKeyServiceAccount)
 
 
 def test_local_user_from_the_environment():
     environ = {"BLUEXP_USERNAME": "ops", "BLUEXP_PASSWORD": PASSWORD}
-    assert type(choose(LOCAL, environ)) is LocalUser
+    assert isinstance(choose(LOCAL, environ), LocalUser)
 
 
 # --- the one precedence: the task's options, then the environment ------------------------------
@@ -95,9 +95,9 @@ def test_local_user_from_the_environment():
 def test_a_credential_in_the_task_wins_over_the_environment():
     # The fleet pattern: a token from the access_token lookup in module_defaults, while the
     # refresh token that made it stays in the environment.
-    assert type(choose(environ={"BLUEXP_REFRESH_TOKEN": REFRESH_TOKEN}, token=STATIC_TOKEN)) is StaticToken
+    assert isinstance(choose(environ={"BLUEXP_REFRESH_TOKEN": REFRESH_TOKEN}, token=STATIC_TOKEN), StaticToken)
     environ = {"BLUEXP_CLIENT_ID": "other", "BLUEXP_CLIENT_SECRET": "x", "BLUEXP_REFRESH_TOKEN": REFRESH_TOKEN}
-    assert type(choose(environ=environ, refresh_token=REFRESH_TOKEN)) is RefreshToken
+    assert isinstance(choose(environ=environ, refresh_token=REFRESH_TOKEN), RefreshToken)
 
 
 def test_the_other_options_of_a_kind_come_from_the_task_else_the_environment():

@@ -184,4 +184,3 @@ def test_a_refresh_token_is_not_sent_to_a_local_deployment(emulator):
     result = emulator.run_fail(MODULE, refresh_token=creds["refresh_token"], **args)
     assert result["option"] == "refresh_token" and "not supported by the Console local deployment" in result["msg"]
     assert emulator.requests() == []
-
