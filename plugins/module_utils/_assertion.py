@@ -20,18 +20,10 @@ import json
 import os
 import time
 import uuid
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._errors import ConfigurationError
-
-try:
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
-except ImportError:  # pragma: no cover - reported when a private key is used
-    HAS_CRYPTOGRAPHY = False
-else:
-    HAS_CRYPTOGRAPHY = True
 
 # Short-lived on purpose: an assertion is a bearer credential until it expires. Auth0 refuses a
 # reused `jti`, so each exchange signs a new one anyway.
@@ -66,14 +58,26 @@ def _pem_bytes(private_key: str) -> bytes:
             option="private_key") from None
 
 
-def load_rsa_key(private_key: str, passphrase: str | None) -> Any:
-    """The RSA private key of `private_key` (PEM text or a path), decrypted with `passphrase`."""
-    if not HAS_CRYPTOGRAPHY:
+def _cryptography() -> SimpleNamespace:
+    """cryptography's parts, imported only when a private key is used: the import takes tens of
+    milliseconds that a module run with any other credential does not pay."""
+    try:
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+    except ImportError:
         from ansible.module_utils.basic import missing_required_lib
 
         raise ConfigurationError(
             "private_key needs the Python library cryptography. " + missing_required_lib("cryptography"),
-            option="private_key")
+            option="private_key") from None
+    return SimpleNamespace(UnsupportedAlgorithm=UnsupportedAlgorithm, hashes=hashes, serialization=serialization,
+                           dsa=dsa, ec=ec, ed448=ed448, ed25519=ed25519, padding=padding, rsa=rsa)
+
+
+def load_rsa_key(private_key: str, passphrase: str | None) -> Any:
+    """The RSA private key of `private_key` (PEM text or a path), decrypted with `passphrase`."""
+    crypto = _cryptography()
     data = _pem_bytes(private_key)
     encrypted = b"ENCRYPTED" in data
     if encrypted and not passphrase:
@@ -83,8 +87,9 @@ def load_rsa_key(private_key: str, passphrase: str | None) -> Any:
         raise ConfigurationError("private_key_passphrase is set but private_key is not encrypted.",
                                  option="private_key_passphrase")
     try:
-        key = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8") if passphrase else None)
-    except (ValueError, TypeError, UnsupportedAlgorithm):
+        key = crypto.serialization.load_pem_private_key(
+            data, password=passphrase.encode("utf-8") if passphrase else None)
+    except (ValueError, TypeError, crypto.UnsupportedAlgorithm):
         # cryptography says "Bad decrypt" for a wrong passphrase and "Could not deserialize" for
         # anything that is not a key; its text is not shown, it never holds the key but says less.
         if encrypted:
@@ -92,16 +97,16 @@ def load_rsa_key(private_key: str, passphrase: str | None) -> Any:
                                      option="private_key_passphrase") from None
         raise ConfigurationError("private_key is not a PEM private key (PKCS#8 or PKCS#1).",
                                  option="private_key") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
+    if not isinstance(key, crypto.rsa.RSAPrivateKey):
         raise ConfigurationError(
-            "private_key is {0}; the NetApp Console registers RSA keys for service accounts.".format(_key_kind(key)),
-            option="private_key")
+            "private_key is {0}; the NetApp Console registers RSA keys for service accounts.".format(
+                _key_kind(crypto, key)), option="private_key")
     return key
 
 
-def _key_kind(key: Any) -> str:
-    kinds = ((ec.EllipticCurvePrivateKey, "an elliptic curve (EC) key"), (dsa.DSAPrivateKey, "a DSA key"),
-             (ed25519.Ed25519PrivateKey, "an Ed25519 key"), (ed448.Ed448PrivateKey, "an Ed448 key"))
+def _key_kind(crypto: SimpleNamespace, key: Any) -> str:
+    kinds = ((crypto.ec.EllipticCurvePrivateKey, "an elliptic curve (EC) key"), (crypto.dsa.DSAPrivateKey, "a DSA key"),
+             (crypto.ed25519.Ed25519PrivateKey, "an Ed25519 key"), (crypto.ed448.Ed448PrivateKey, "an Ed448 key"))
     return next((text for kind, text in kinds if isinstance(key, kind)), "not an RSA key")
 
 
@@ -110,6 +115,7 @@ class AssertionSigner:
 
     def __init__(self, private_key: str, passphrase: str | None = None, key_id: str | None = None,
                  clock: Callable[[], float] | None = None) -> None:
+        self._crypto = _cryptography()
         self._key = load_rsa_key(private_key, passphrase)
         self._key_id = key_id
         self._clock = clock
@@ -123,7 +129,8 @@ class AssertionSigner:
         claims = {"iss": client_id, "sub": client_id, "aud": audience, "iat": now, "nbf": now,
                   "exp": now + ASSERTION_LIFETIME, "jti": uuid.uuid4().hex}
         signing_input = _b64url(_compact_json(header)) + "." + _b64url(_compact_json(claims))
-        signature = self._key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+        signature = self._key.sign(signing_input.encode("ascii"), self._crypto.padding.PKCS1v15(),
+                                   self._crypto.hashes.SHA256())
         return signing_input + "." + _b64url(signature)
 
     def __repr__(self) -> str:

@@ -30,6 +30,15 @@ PLAY = """
       bluexp.cloud_backup.job_info:
       register: jobs
 
+    - name: A policy change previewed with its diff
+      bluexp.cloud_backup.backup_policy:
+        working_environment_id: "{{ (fleet.working_environments | selectattr('backup.enabled') | first).id }}"
+        name: secret-scan
+        rules:
+          - {label: daily, retention: 7}
+      check_mode: true
+      register: policy
+
     - name: A failing call, so that error paths are printed too
       bluexp.cloud_backup.working_environment_info:
         working_environment_ids: VsaWorkingEnvironment-missing0
@@ -38,7 +47,7 @@ PLAY = """
     - name: Show everything that was registered
       ansible.builtin.debug:
         var: item
-      loop: ["{{ fleet }}", "{{ jobs }}"]
+      loop: ["{{ fleet }}", "{{ jobs }}", "{{ policy }}"]
 """
 
 LOOKUP_PLAY = """
@@ -84,7 +93,7 @@ def test_vvvv_output_holds_no_secret(kind, way, bluexp_emulator, run_playbook, t
     vars_file = tmp_path / "vars.yml"
     vars_file.write_text(json.dumps({"bluexp_connection": connection}))
 
-    run = run_playbook(playbook, "-vvvv", "-e", "@" + str(vars_file), env=env)
+    run = run_playbook(playbook, "-vvvv", "--diff", "-e", "@" + str(vars_file), env=env)
 
     assert run.rc == 0, run.output[-4000:]
     assert "ok=" in run.stdout

@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
-from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _assertion
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._assertion import (
     ASSERTION_LIFETIME,
     AssertionSigner,
@@ -131,7 +132,8 @@ def test_passphrase_for_a_key_that_is_not_encrypted():
 
 
 def test_without_cryptography_the_option_and_the_library_are_named(monkeypatch):
-    monkeypatch.setattr(_assertion, "HAS_CRYPTOGRAPHY", False)
+    # What the import sees where cryptography is not installed.
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.serialization", None)
     error = _refused(pem(rsa_key()))
     assert error.details["option"] == "private_key"
     assert "cryptography" in error.msg
@@ -139,3 +141,12 @@ def test_without_cryptography_the_option_and_the_library_are_named(monkeypatch):
 
 def test_repr_hides_the_key():
     assert "PRIVATE" not in repr(signer(pem(rsa_key())))
+
+
+def test_cryptography_is_imported_only_for_a_private_key():
+    """Other credentials do not pay for its import in every module run."""
+    code = ("import sys; from ansible_collections.bluexp.cloud_backup.plugins.module_utils import _api, _login; "
+            "print('cryptography' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.stdout.strip() == "False"
