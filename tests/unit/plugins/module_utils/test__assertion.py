@@ -134,7 +134,7 @@ def test_passphrase_for_a_key_that_is_not_encrypted():
 def test_without_cryptography_the_option_and_the_library_are_named(monkeypatch):
     key_text = pem(rsa_key())
     # What the import sees where cryptography is not installed.
-    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.serialization", None)
+    monkeypatch.setitem(sys.modules, "cryptography", None)
     error = _refused(key_text)
     assert error.details["option"] == "private_key"
     assert "cryptography" in error.msg
