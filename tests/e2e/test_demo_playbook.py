@@ -65,7 +65,10 @@ def _protected_volumes(emulator) -> int:
 # through the BLUEXP_* variables to the inventory, the lookup and the modules.
 @pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "refresh_token"])
 def test_demo_protects_and_restores_with_each_credential(kind, bluexp_emulator, run_playbook, tmp_path: Path):
-    login = prepare_login(bluexp_emulator, kind, tmp_path, seed=42, fleet_size=6)
+    # One working environment of each provider is enough for the path; jobs end sooner than the
+    # default 2 s (nothing here waits for a job to be still running).
+    login = prepare_login(bluexp_emulator, kind, tmp_path, seed=42, fleet_size=4)
+    bluexp_emulator.configure(job_duration_s=0.2)
     protected_before = _protected_volumes(bluexp_emulator)
     env = dict(login.env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_FORKS="10")
 
