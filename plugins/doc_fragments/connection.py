@@ -96,7 +96,7 @@ options:
       - When not set, the agents of the account are listed and the only one is used; the module
         fails listing them when there are several.
       - If not set, the value of the E(BLUEXP_CONNECTOR_ID) or E(BLUEXP_AGENT_ID) environment variable is used.
-      - In C(module_defaults), prefer the name O(connector_id): the collection's roles and playbooks pass
+      - In C(module_defaults), prefer the name O(connector_id). The collection's roles and playbooks pass
         O(connector_id) per inventory host, and when a task has both names ansible-core uses the alias.
     type: str
     aliases: [agent_id]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import platform
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
 from ansible_collections.bluexp.cloud_backup.plugins.module_utils._auth import TokenProvider
@@ -226,13 +226,14 @@ class BlueXPClient:
                 continue
             return response
 
-    def _post_token(self, url: str, body: Mapping[str, Any]) -> tuple[int, bytes]:
-        """The token exchange changes nothing on the server, so it is retried like a read."""
+    def _post_token(self, url: str, body: Callable[[], Mapping[str, Any]]) -> tuple[int, bytes]:
+        """The token exchange changes nothing on the server, so it is retried like a read; each attempt
+        sends a new `body()` (a client assertion must not be sent twice)."""
         headers = {"Accept": "application/json", "Content-Type": "application/json"}
         budget = self.retry.start()
         while True:
             try:
-                response = self.transport.send("POST", url, headers=headers, json_body=dict(body),
+                response = self.transport.send("POST", url, headers=headers, json_body=dict(body()),
                                                timeout=self.timeout)
             except ConnectionFailure as failure:
                 if not failure.permanent and budget.wait_before_next():

@@ -26,8 +26,9 @@ REFRESH_TOKEN_CLIENT_ID = "Mu0V1ywgYteI6w1MbD15fKfVIUrNXGWC"
 # Audience of Console API tokens for service accounts (the SaaS Console shows it at registration).
 API_AUDIENCE = "https://api.cloud.netapp.com"
 
-# send(method, url, body) -> (status, headers, raw body); the client adds retries.
-TokenSender = Callable[[str, str, Mapping[str, Any]], Any]
+# post(url, body) -> (status, raw body), retrying as it sees fit; `body` is called for each attempt,
+# so that a retried exchange of a private key service account signs a new assertion (a new jti).
+TokenPoster = Callable[[str, Callable[[], Mapping[str, Any]]], Any]
 
 
 class Credential:
@@ -156,7 +157,7 @@ class LocalUser(Credential):
 class TokenProvider:
     """Exchanges the credential once per run and again only after the API said 401."""
 
-    def __init__(self, credential: Credential, auth_url: str, post: Callable[..., Any]) -> None:
+    def __init__(self, credential: Credential, auth_url: str, post: TokenPoster) -> None:
         self.credential = credential
         self._token_url = auth_url.rstrip("/") + "/oauth/token"
         self._post = post
@@ -189,10 +190,9 @@ class TokenProvider:
         return True
 
     def _exchange(self) -> str:
-        body = self.credential.token_request(self._token_url)
         self.exchanges += 1
         try:
-            status, raw = self._post(self._token_url, body)
+            status, raw = self._post(self._token_url, lambda: self.credential.token_request(self._token_url))
         except ApiError as exc:
             raise self._auth_error(exc.status, exc.details.get("body")) from None
         if status != 200:

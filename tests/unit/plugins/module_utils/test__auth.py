@@ -45,7 +45,7 @@ class RecordingPost:
         self.calls = []
 
     def __call__(self, url, body):
-        self.calls.append((url, dict(body)))
+        self.calls.append((url, dict(body())))
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         if isinstance(answer, BaseException):
             raise answer

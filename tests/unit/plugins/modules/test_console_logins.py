@@ -184,3 +184,27 @@ def test_a_refresh_token_is_not_sent_to_a_local_deployment(emulator):
     result = emulator.run_fail(MODULE, refresh_token=creds["refresh_token"], **args)
     assert result["option"] == "refresh_token" and "not supported by the Console local deployment" in result["msg"]
     assert emulator.requests() == []
+
+
+def test_a_retried_exchange_signs_a_new_assertion(emulator):
+    # The token service took the first assertion, then its answer was lost: the retry must not
+    # repeat that jti, which the service has used up.
+    emulator.add_fault(method="POST", path="/oauth/token$", status=503, count=1, after_apply=True)
+    emulator.run_ok(MODULE, **key_login(emulator))
+    exchanges = [entry for entry in emulator.requests() if "oauth/token" in entry["path"]]
+    assert [entry["status"] for entry in exchanges] == [503, 200]
+
+
+class SameId:
+    """What uuid.uuid4() gives when every assertion gets the same jti."""
+
+    hex = "same-jti"
+
+
+def test_a_reused_assertion_is_what_the_token_service_refuses(emulator, monkeypatch):
+    # The guard of the test above: the emulator does refuse a jti it has seen.
+    monkeypatch.setattr("uuid.uuid4", SameId)
+    emulator.run_ok(MODULE, **key_login(emulator))
+    emulator.clear_requests()
+    message = _refused(emulator, **key_login(emulator))
+    assert "The jti has already been used" in message
