@@ -39,7 +39,7 @@ class Credential:
     # What to check when the token service refuses the credential.
     check = "the credential"
 
-    def token_request(self, token_url: str) -> dict[str, Any] | None:
+    def token_request(self, token_url: str) -> dict[str, Any]:
         raise NotImplementedError
 
     def static_token(self) -> str | None:
@@ -56,8 +56,8 @@ class StaticToken(Credential):
     def __init__(self, token: str) -> None:
         self._token = token
 
-    def token_request(self, token_url: str) -> None:
-        return None
+    def token_request(self, token_url: str) -> dict[str, Any]:
+        raise AssertionError("a ready token is never exchanged (TokenProvider holds it from the start)")
 
     def static_token(self) -> str:
         return self._token
